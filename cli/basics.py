@@ -1,0 +1,242 @@
+"""validate, info, list, show, export, schema: the commands a new user runs first."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from .common import UserError, data_option, emit, emit_json, format_option, lang_option, load, resolve
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@format_option
+def validate(paths: tuple[str, ...], fmt: str) -> None:
+    """Check dataset files and list every problem with its file and line.
+
+    \b
+    Examples:
+      partnergraph validate                 # the bundled seed data
+      partnergraph validate my-data/ extra.yaml
+    Exit status 0 when valid, 1 when there are problems.
+    """
+    from partnergraph.graph.build import build_graph
+    from partnergraph.graph.dataset import DatasetError, load_dataset
+
+    try:
+        dataset = load_dataset(list(paths) or None)
+    except DatasetError as exc:
+        rows = [{"file": p.file, "line": p.line, "where": p.where, "problem": p.message} for p in exc.problems]
+        if fmt == "table":
+            for p in exc.problems:
+                click.echo(str(p), err=True)
+            click.echo(f"{len(exc.problems)} problem(s) found; nothing was loaded.", err=True)
+        else:
+            emit(rows, fmt)
+        sys.exit(1)
+    G = build_graph(dataset)
+    actors = sum(1 for _, a in G.nodes(data=True) if a["family"] == "actor")
+    summary = {
+        "valid": True,
+        "files": len(dataset.files),
+        "sources": len(dataset.sources),
+        "actors": actors,
+        "instruments": G.number_of_nodes() - actors,
+        "relations": G.number_of_edges(),
+    }
+    if fmt == "table":
+        click.echo(
+            f"OK: {summary['files']} file(s), {summary['sources']} sources, {actors} actors, "
+            f"{summary['instruments']} instruments, {summary['relations']} relations; every fact has evidence."
+        )
+    else:
+        emit([summary], fmt)
+
+
+@click.command()
+@data_option
+@format_option
+def info(data: tuple[str, ...], fmt: str) -> None:
+    """Counts by kind and edge type, the sources, and the span of dates.
+
+    \b
+    Example:
+      partnergraph info
+      partnergraph info --format json
+    """
+    from partnergraph.graph.describe import info as describe
+
+    summary = describe(load(data))
+    if fmt == "json":
+        emit_json(summary)
+        return
+    rows = [{"what": "nodes", "count": summary["nodes"]}, {"what": "edges", "count": summary["edges"]}]
+    rows += [{"what": f"family: {k}", "count": v} for k, v in summary["by_family"].items()]
+    rows += [{"what": f"kind: {k}", "count": v} for k, v in summary["by_kind"].items()]
+    rows += [{"what": f"edge: {k}", "count": v} for k, v in summary["by_edge_type"].items()]
+    emit(rows, fmt)
+    if fmt == "table":
+        span = summary["date_range"]
+        click.echo(f"\nDates: {span['first']} to {span['last']} ({span['without_year']} date(s) without a year)")
+        click.echo("Sources:")
+        for s in summary["sources"]:
+            click.echo(f"  [{s['id']}] {s['title']} — {s['publisher']}, {s['published']} ({s['language']})")
+
+
+@click.command("list")
+@click.argument("family", type=click.Choice(["actors", "instruments", "all"]))
+@click.option("--kind", help="Only this kind, e.g. state, agreement, exercise (see 'partnergraph schema').")
+@click.option("--domain", help="Only this domain, e.g. cybersecurity, maritime_security.")
+@click.option("--search", help="Text in any name or alias, any case, with or without diacritics.")
+@data_option
+@format_option
+@lang_option
+def list_cmd(family: str, kind: str | None, domain: str | None, search: str | None, data, fmt: str, lang: str) -> None:
+    """List actors or instruments.
+
+    \b
+    Examples:
+      partnergraph list actors
+      partnergraph list instruments --kind agreement
+      partnergraph list instruments --domain cybersecurity --format csv
+      partnergraph list all --search "viet nam"
+    """
+    from partnergraph.graph.describe import list_nodes
+    from partnergraph.graph.schema import get_schema
+
+    schema = get_schema()
+    if kind and kind not in schema.node_kinds:
+        raise UserError(f"unknown kind {kind!r}; choose one of {', '.join(schema.node_kinds)}")
+    if domain and domain not in schema.domains:
+        raise UserError(f"unknown domain {domain!r}; choose one of {', '.join(schema.domains)}")
+    fam = None if family == "all" else family[:-1]
+    rows = list_nodes(load(data), fam, kind, domain, search)
+    if lang == "vi":
+        for r in rows:
+            r["name"], r["name_vi"] = r["name_vi"] or r["name"], r["name"]
+    emit(rows, fmt, ["id", "kind", "name", "name_vi", "status", "date", "degree"])
+
+
+def _print_profile(p: dict, lang: str) -> None:
+    name = p["name_vi"] if lang == "vi" and p["name_vi"] else p["name"]
+    click.secho(f"{name}", bold=True, nl=False)
+    click.echo(f"  ({p['kind_label']}, {p['family']})  id: {p['id']}")
+    names = [("English", p["name"]), ("Vietnamese", p["name_vi"]), ("Short", p["short_name"]), ("ISO", p["iso"])]
+    click.echo("  " + "   ".join(f"{k}: {v}" for k, v in names if v))
+    if p["aliases"]:
+        click.echo(f"  Also: {', '.join(p['aliases'])}")
+    for label, key in (("Status", "status"), ("Date note", "date_note"), ("Description", "description"), ("Note", "note")):
+        if p[key]:
+            click.echo(f"  {label}: {p[key]}")
+    for field, d in p["dates"].items():
+        click.echo(f"  {field.capitalize()}: {d['text']} ({d['precision']})")
+    for label, key in (("Domains", "domains"), ("Places", "places")):
+        if p[key]:
+            click.echo(f"  {label}: {', '.join(p[key])}")
+    for c in p["counts"]:
+        click.echo(f"  Count: {c['what']} = {c['value']}" + (f" (as of {c['as_of']})" if c.get("as_of") else ""))
+        click.echo(f"      “{c['quote']}” [{c['source']}]")
+    click.echo("  Evidence:")
+    for e in p["evidence"]:
+        click.echo(f"    “{e['quote']}”\n      — {e['source_title']} ({e['published']}, {e['language']}) [{e['source']}]")
+    click.echo(f"\nRelations ({len(p['relations'])}):")
+    for r in p["relations"]:
+        label = r["label_vi"] if lang == "vi" else r["label"]
+        other = r["other_name_vi"] if lang == "vi" and r["other_name_vi"] else r["other_name"]
+        arrow = f"—{label}→" if r["direction"] == "out" else f"←{label}—"
+        extras = [x for x in (r["role"], r["status"], *(d["text"] for d in r["dates"].values())) if x]
+        click.echo(f"  {arrow} {other}" + (f"  [{'; '.join(extras)}]" if extras else ""))
+        for e in r["evidence"]:
+            click.echo(f"      “{e['quote']}” [{e['source']}]")
+
+
+@click.command()
+@click.argument("name")
+@data_option
+@click.option("--format", "-f", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
+              help="table: a readable profile; json: everything; csv: the relations.")
+@lang_option
+def show(name: str, data, fmt: str, lang: str) -> None:
+    """Profile of one actor or instrument: names, dates, relations and evidence.
+
+    NAME is any name, short name, Vietnamese name, alias or id; case and
+    diacritics do not matter.
+
+    \b
+    Examples:
+      partnergraph show "Viet Nam"        # same as: vietnam, VN, "Việt Nam"
+      partnergraph show ESIWA --lang vi
+      partnergraph show eu-viet-nam-fpa --format json
+    """
+    from partnergraph.graph.describe import profile
+
+    G = load(data)
+    p = profile(G, resolve(G, name))
+    if fmt == "json":
+        emit_json(p)
+    elif fmt == "csv":
+        rows = [
+            {**{k: r[k] for k in ("direction", "type", "other_id", "other_name", "role", "status")},
+             "dates": "; ".join(f"{k}={v['value']}" for k, v in r["dates"].items()),
+             "evidence": " | ".join(e["quote"] for e in r["evidence"]),
+             "sources": "; ".join(e["source"] for e in r["evidence"])}
+            for r in p["relations"]
+        ]
+        emit(rows, "csv", ["direction", "type", "other_id", "other_name", "role", "status", "dates", "evidence", "sources"])
+    else:
+        _print_profile(p, lang)
+
+
+@click.command()
+@click.option("--format", "-f", "fmt", type=click.Choice(["node-link", "graphml", "gexf"]), default="node-link", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="File to write (default: standard output).")
+@data_option
+def export(fmt: str, output: str | None, data) -> None:
+    """Write the graph for other tools: node-link JSON, GraphML (yEd, Cytoscape) or GEXF (Gephi).
+
+    Lists and evidence become JSON text in GraphML and GEXF (see README).
+
+    \b
+    Examples:
+      partnergraph export > graph.json
+      partnergraph export --format graphml -o partnerships.graphml
+    """
+    from partnergraph.graph.readwrite import write_graph
+
+    G = load(data)
+    if output:
+        with open(output, "wb") as out:
+            write_graph(G, fmt, out)
+        click.echo(f"Wrote {G.number_of_nodes()} nodes and {G.number_of_edges()} edges to {output} ({fmt}).", err=True)
+    else:
+        write_graph(G, fmt, sys.stdout.buffer)
+
+
+@click.command("schema")
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON Schema of dataset files (for editors).")
+@format_option
+def schema_cmd(as_json: bool, fmt: str) -> None:
+    """The node kinds and edge types (who may point to whom).
+
+    \b
+    Examples:
+      partnergraph schema
+      partnergraph schema --json > dataset.schema.json
+    """
+    from partnergraph.graph.fileschema import dataset_json_schema
+    from partnergraph.graph.schema import get_schema
+
+    schema = get_schema()
+    if as_json:
+        click.echo(json.dumps(dataset_json_schema(schema), ensure_ascii=False, indent=2))
+        return
+    kinds = [{"kind": k, "family": v["family"], "label": v["label"], "label_vi": v.get("label_vi", "")}
+             for k, v in schema.node_kinds.items()]
+    edges = [{"type": et.name, "reads": et.label, "from": ", ".join(sorted(et.from_kinds)), "to": ", ".join(sorted(et.to_kinds))}
+             for et in schema.edge_types.values()]
+    emit(kinds, fmt)
+    if fmt == "table":
+        click.echo("")
+    emit(edges, fmt)

@@ -1,0 +1,96 @@
+"""What every command shares: the --data and --format options, loading, output."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from typing import Any, Callable, Iterable
+
+import click
+
+FORMATS = ("table", "json", "csv")
+
+
+class UserError(click.ClickException):
+    """A mistake in the input: printed as 'Error: ...' with exit status 1, never a traceback."""
+
+
+def data_option(f: Callable) -> Callable:
+    return click.option(
+        "--data",
+        "data",
+        multiple=True,
+        type=click.Path(),
+        envvar="PARTNERGRAPH_DATA",
+        help="Dataset file or folder (YAML/JSON); repeat to merge several. Default: the bundled seed data.",
+    )(f)
+
+
+def format_option(f: Callable) -> Callable:
+    return click.option(
+        "--format", "-f", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+        help="table for people, json or csv for scripts.",
+    )(f)
+
+
+def lang_option(f: Callable) -> Callable:
+    return click.option(
+        "--lang", type=click.Choice(["en", "vi"]), default="en", show_default=True,
+        help="Language of names and labels (English or Vietnamese).",
+    )(f)
+
+
+def load(data: Iterable[str]):
+    """The graph of the given dataset paths (or the seed), or a clear error listing every problem."""
+    from partnergraph.graph.build import load_graph
+    from partnergraph.graph.dataset import DatasetError
+
+    try:
+        return load_graph(list(data) or None)
+    except DatasetError as exc:
+        lines = "\n".join(f"  {p}" for p in exc.problems)
+        raise UserError(f"the dataset has {len(exc.problems)} problem(s):\n{lines}\nFix them and run 'partnergraph validate'.")
+
+
+def resolve(G, name: str) -> str:
+    from partnergraph.graph.names import NameLookupError, resolve as _resolve
+
+    try:
+        return _resolve(G, name)
+    except NameLookupError as exc:
+        raise UserError(str(exc))
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return "; ".join(_cell(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def emit(rows: list[dict], fmt: str, columns: list[str] | None = None, out=None) -> None:
+    """Print rows as a table, JSON (a list of objects) or CSV (with a header)."""
+    out = out or sys.stdout
+    columns = columns or (list(rows[0]) if rows else [])
+    if fmt == "json":
+        click.echo(json.dumps([{c: r.get(c) for c in columns} for r in rows], ensure_ascii=False, indent=2), file=out)
+    elif fmt == "csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([_cell(r.get(c)) for c in columns] for r in rows)
+    else:
+        from tabulate import tabulate
+
+        if not rows:
+            click.echo("(no rows)", file=out)
+            return
+        table = [[_cell(r.get(c)) for c in columns] for r in rows]
+        click.echo(tabulate(table, headers=columns, tablefmt="simple", maxcolwidths=60), file=out)
+
+
+def emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))

@@ -1,0 +1,325 @@
+"""Read and validate dataset files (YAML or JSON) into a :class:`Dataset`.
+
+A dataset is one or more files, each with any of the top-level lists
+``sources``, ``actors``, ``instruments`` and ``relations``. Files and folders
+given together are merged. Validation collects *every* problem, each with its
+file and line, and raises :class:`DatasetError`; nothing is returned half-loaded.
+
+>>> ds = load_dataset()          # the bundled seed dataset
+>>> ds.nodes["viet-nam"]["name_vi"]
+'Việt Nam'
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+from .dates import DateError, parse_date
+from .fileschema import dataset_json_schema
+from .schema import SafeLoader, Schema, get_schema
+
+SECTIONS = ("sources", "actors", "instruments", "relations")
+DATA_SUFFIXES = (".yaml", ".yml", ".json")
+DATE_FIELDS = ("start", "end", "mentioned")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a dataset, located as precisely as the file allows."""
+
+    file: str
+    line: int | None
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        place = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{place}: {self.where}: {self.message}" if self.where else f"{place}: {self.message}"
+
+
+class DatasetError(Exception):
+    """The dataset has problems; ``problems`` lists every one of them."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__(f"{len(problems)} problem(s) in the dataset:\n" + "\n".join(map(str, problems)))
+
+
+@dataclass
+class Origin:
+    file: str
+    line: int | None
+    where: str
+
+
+@dataclass
+class Dataset:
+    """Validated records: sources by id, nodes by id, relations in file order."""
+
+    sources: dict[str, dict] = field(default_factory=dict)
+    nodes: dict[str, dict] = field(default_factory=dict)
+    relations: list[dict] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+
+def seed_path() -> Path:
+    """The folder of the bundled seed dataset."""
+    return Path(str(resources.files("partnergraph.seed")))
+
+
+def data_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Expand folders into their dataset files (sorted), keep files as given."""
+    files: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            files.extend(sorted(p for p in path.iterdir() if p.suffix in DATA_SUFFIXES))
+        else:
+            files.append(path)
+    return files
+
+
+# --- reading files with line numbers -------------------------------------------------
+
+
+def _yaml_lines(node: yaml.Node, path: tuple = ()) -> dict[tuple, int]:
+    """Line (1-based) of every mapping value and sequence item, by its path."""
+    lines = {path: node.start_mark.line + 1}
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            lines.update(_yaml_lines(value, path + (key.value,)))
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            lines.update(_yaml_lines(item, path + (index,)))
+    return lines
+
+
+def _read(path: Path, problems: list[Problem]) -> tuple[Any, dict[tuple, int]]:
+    name = str(path)
+    try:
+        text = path.read_text("utf-8")
+    except FileNotFoundError:
+        problems.append(Problem(name, None, "", "file not found; check the path given to --data"))
+        return None, {}
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(Problem(name, None, "", f"cannot read the file ({exc}); it must be UTF-8 text"))
+        return None, {}
+    if path.suffix == ".json":
+        try:
+            return json.loads(text), {}
+        except json.JSONDecodeError as exc:
+            problems.append(Problem(name, exc.lineno, "", f"not valid JSON: {exc.msg}"))
+            return None, {}
+    try:
+        loader = SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problems.append(Problem(name, line, "", f"not valid YAML: {exc.problem or exc.context}; check indentation and quoting"))
+        return None, {}
+    except yaml.YAMLError as exc:
+        problems.append(Problem(name, None, "", f"not valid YAML: {exc}"))
+        return None, {}
+    return data, (_yaml_lines(node) if node is not None else {})
+
+
+def _line(lines: dict[tuple, int], path: tuple) -> int | None:
+    while path:
+        if path in lines:
+            return lines[path]
+        path = path[:-1]
+    return lines.get(())
+
+
+# --- validation ----------------------------------------------------------------------
+
+
+class _Validator:
+    """Collects records and problems across files, then checks references."""
+
+    def __init__(self, schema: Schema):
+        from jsonschema import Draft202012Validator  # imported here: only loading needs it
+
+        self.schema = schema
+        file_schema = dataset_json_schema(schema)
+        defs = file_schema["$defs"]
+        self.record_validators = {
+            "sources": Draft202012Validator(defs["source"]),
+            "actors": Draft202012Validator(defs["actor"]),
+            "instruments": Draft202012Validator(defs["instrument"]),
+            "relations": Draft202012Validator(defs["relation"]),
+        }
+        self.dataset = Dataset()
+        self.problems: list[Problem] = []
+        self.origins: dict[int, Origin] = {}
+        self.source_texts: dict[str, str] = {}
+
+    def problem(self, origin: Origin, message: str, field_line: int | None = None) -> None:
+        self.problems.append(Problem(origin.file, field_line or origin.line, origin.where, message))
+
+    def add_file(self, path: Path) -> None:
+        data, lines = _read(path, self.problems)
+        self.dataset.files.append(str(path))
+        if data is None:  # unreadable (already reported) or empty
+            return
+        if not isinstance(data, dict):
+            self.problems.append(Problem(str(path), 1, "", f"the file must be a mapping with any of the lists {', '.join(SECTIONS)}"))
+            return
+        for key in data:
+            if key not in SECTIONS:
+                self.problems.append(
+                    Problem(str(path), _line(lines, (key,)), "", f"unknown section {key!r}; expected one of {', '.join(SECTIONS)}")
+                )
+        for section in SECTIONS:
+            records = data.get(section) or []
+            if not isinstance(records, list):
+                self.problems.append(Problem(str(path), _line(lines, (section,)), section, "must be a list of records"))
+                continue
+            for index, record in enumerate(records):
+                self._add_record(path, lines, section, index, record)
+
+    def _add_record(self, path: Path, lines: dict, section: str, index: int, record: Any) -> None:
+        rid = record.get("id") if isinstance(record, dict) else None
+        where = f"{section}[{index}]" + (f" (id {rid})" if rid else "")
+        origin = Origin(str(path), _line(lines, (section, index)), where)
+        errors = list(self.record_validators[section].iter_errors(record))
+        for error in errors:
+            location = "/".join(str(p) for p in error.absolute_path)
+            text = _schema_message(error)
+            self.problem(origin, f"{location}: {text}" if location else text, _line(lines, (section, index, *error.absolute_path)))
+        if errors:
+            return
+        self._check_dates(record, origin, lines, (section, index))
+        if section == "sources":
+            self._add_source(path, record, origin)
+        elif section == "relations":
+            self.origins[id(record)] = origin
+            self.dataset.relations.append(record)
+        else:
+            if record["id"] in self.dataset.nodes:
+                first = self.origins[id(self.dataset.nodes[record["id"]])]
+                self.problem(origin, f"duplicate id {record['id']!r}, first defined at {first.file}:{first.line}; ids must be unique")
+                return
+            record["family"] = "actor" if section == "actors" else "instrument"
+            self.origins[id(record)] = origin
+            self.dataset.nodes[record["id"]] = record
+
+    def _add_source(self, path: Path, record: dict, origin: Origin) -> None:
+        if record["id"] in self.dataset.sources:
+            self.problem(origin, f"duplicate source id {record['id']!r}; ids must be unique")
+            return
+        try:
+            parse_date(record["published"])
+        except DateError as exc:
+            self.problem(origin, f"published: {exc}")
+        if "file" in record:
+            text_path = (path.parent / record["file"]).resolve()
+            try:
+                self.source_texts[record["id"]] = text_path.read_text("utf-8")
+            except OSError:
+                self.problem(origin, f"file: source text {record['file']!r} not found next to {path.name}")
+        self.dataset.sources[record["id"]] = record
+
+    def _check_dates(self, record: dict, origin: Origin, lines: dict, path: tuple) -> None:
+        parsed = {}
+        for name in DATE_FIELDS:
+            if name in record:
+                try:
+                    parsed[name] = parse_date(record[name])
+                except DateError as exc:
+                    self.problem(origin, f"{name}: {exc}", _line(lines, path + (name,)))
+        if "start" in parsed and "end" in parsed and parsed["start"].sort_key() > parsed["end"].sort_key():
+            self.problem(origin, f"end {record['end']!r} is before start {record['start']!r}")
+
+    def finish(self) -> Dataset:
+        nodes = self.dataset.nodes
+        for record in list(nodes.values()):
+            self._check_evidence(record, record.get("evidence", []))
+            for count in record.get("counts", []):
+                self._check_evidence(record, [count])
+        seen_ids: dict[str, int] = {}
+        for record in self.dataset.relations:
+            origin = self.origins[id(record)]
+            self._check_evidence(record, record["evidence"])
+            missing = [end for end in ("from", "to") if record[end] not in nodes]
+            for end in missing:
+                self.problem(origin, f"{end}: no actor or instrument has id {record[end]!r} (dangling reference); add it or fix the id")
+            if missing:
+                continue
+            from_kind, to_kind = nodes[record["from"]]["kind"], nodes[record["to"]]["kind"]
+            if not self.schema.edge_allowed(from_kind, record["type"], to_kind):
+                et = self.schema.edge_types[record["type"]]
+                self.problem(
+                    origin,
+                    f"a {from_kind} cannot be '{et.label}' a {to_kind}: '{record['type']}' goes from "
+                    f"{', '.join(sorted(et.from_kinds))} to {', '.join(sorted(et.to_kinds))}",
+                )
+            self._assign_relation_id(record, seen_ids, origin)
+        if self.problems:
+            raise DatasetError(self.problems)
+        return self.dataset
+
+    def _assign_relation_id(self, record: dict, seen: dict[str, int], origin: Origin) -> None:
+        explicit = "id" in record
+        rid = record.get("id") or f"{record['from']}--{record['type']}--{record['to']}"
+        if rid in seen:
+            if explicit:
+                self.problem(origin, f"duplicate relation id {rid!r}; ids must be unique")
+                return
+            seen[rid] += 1
+            rid = f"{rid}--{seen[rid]}"
+        seen[rid] = 1
+        record["id"] = rid
+
+    def _check_evidence(self, record: dict, evidence: list[dict]) -> None:
+        origin = self.origins[id(record)]
+        for item in evidence:
+            source = item["source"]
+            if source not in self.dataset.sources:
+                self.problem(origin, f"evidence names unknown source {source!r}; add it to a sources list or fix the id")
+                continue
+            text = self.source_texts.get(source)
+            if text is not None and _squash(item["quote"]) not in _squash(text):
+                self.problem(origin, f"evidence quote not found in the text of source {source!r}: {item['quote'][:60]!r}")
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _schema_message(error) -> str:
+    """jsonschema's message, phrased for people who edit YAML."""
+    if error.validator == "required":
+        return error.message.replace("is a required property", "is required")
+    if error.validator == "additionalProperties":
+        return error.message + "; check the spelling against the README's field list"
+    if error.validator == "enum":
+        return f"{error.instance!r} is not one of: {', '.join(map(str, error.validator_value))}"
+    if error.validator == "minItems" and error.absolute_path and error.absolute_path[-1] == "evidence":
+        return "evidence is empty; every fact needs a source and a quote"
+    return error.message
+
+
+def load_dataset(paths: Iterable[str | Path] | None = None, schema: Schema | None = None) -> Dataset:
+    """Load and validate dataset files; the bundled seed when ``paths`` is empty.
+
+    Raises DatasetError listing every problem; returns nothing partial.
+    """
+    files = data_files(paths) if paths else data_files([seed_path()])
+    validator = _Validator(schema or get_schema())
+    if not files:
+        raise DatasetError([Problem(", ".join(map(str, paths or [])), None, "", "no .yaml, .yml or .json dataset files found")])
+    for path in files:
+        validator.add_file(path)
+    return validator.finish()

@@ -119,6 +119,15 @@ def list_cmd(family: str, kind: str | None, domain: str | None, search: str | No
     emit(rows, fmt, ["id", "kind", "name", "name_vi", "status", "date", "degree"])
 
 
+def _status(status: str | None, lang: str) -> str | None:
+    from partnergraph.graph.schema import get_schema
+
+    if not status:
+        return None
+    spec = get_schema().statuses[status]
+    return spec["label_vi"] if lang == "vi" else spec["label"]
+
+
 def _print_profile(p: dict, lang: str) -> None:
     name = p["name_vi"] if lang == "vi" and p["name_vi"] else p["name"]
     click.secho(f"{name}", bold=True, nl=False)
@@ -127,7 +136,9 @@ def _print_profile(p: dict, lang: str) -> None:
     click.echo("  " + "   ".join(f"{k}: {v}" for k, v in names if v))
     if p["aliases"]:
         click.echo(f"  Also: {', '.join(p['aliases'])}")
-    for label, key in (("Status", "status"), ("Date note", "date_note"), ("Description", "description"), ("Note", "note")):
+    if p["status"]:
+        click.echo(f"  Status: {_status(p['status'], lang)}")
+    for label, key in (("Date note", "date_note"), ("Description", "description"), ("Note", "note")):
         if p[key]:
             click.echo(f"  {label}: {p[key]}")
     for field, d in p["dates"].items():
@@ -146,7 +157,7 @@ def _print_profile(p: dict, lang: str) -> None:
         label = r["label_vi"] if lang == "vi" else r["label"]
         other = r["other_name_vi"] if lang == "vi" and r["other_name_vi"] else r["other_name"]
         arrow = f"—{label}→" if r["direction"] == "out" else f"←{label}—"
-        extras = [x for x in (r["role"], r["status"], *(d["text"] for d in r["dates"].values())) if x]
+        extras = [x for x in (r["role"], _status(r["status"], lang), *(d["text"] for d in r["dates"].values())) if x]
         click.echo(f"  {arrow} {other}" + (f"  [{'; '.join(extras)}]" if extras else ""))
         for e in r["evidence"]:
             click.echo(f"      “{e['quote']}” [{e['source']}]")
@@ -234,9 +245,13 @@ def schema_cmd(as_json: bool, fmt: str) -> None:
         return
     kinds = [{"kind": k, "family": v["family"], "label": v["label"], "label_vi": v.get("label_vi", "")}
              for k, v in schema.node_kinds.items()]
-    edges = [{"type": et.name, "reads": et.label, "from": ", ".join(sorted(et.from_kinds)), "to": ", ".join(sorted(et.to_kinds))}
-             for et in schema.edge_types.values()]
-    emit(kinds, fmt)
-    if fmt == "table":
+    # Kind groups (actor, organisation, instrument, event) are shown by name; 'partnergraph schema' lists their kinds.
+    edges = [{"type": name, "reads": spec["label"], "from": ", ".join(spec["from"]), "to": ", ".join(spec["to"])}
+             for name, spec in schema.raw["edge_types"].items()]
+    groups = [{"group": g, "kinds": ", ".join(kinds)} for g, kinds in schema.raw["kind_groups"].items()]
+    if fmt != "table":
+        emit(edges if fmt == "csv" else kinds + edges + groups, fmt)
+        return
+    for rows in (kinds, groups, edges):
+        emit(rows, fmt)
         click.echo("")
-    emit(edges, fmt)

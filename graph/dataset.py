@@ -57,6 +57,7 @@ class Origin:
     file: str
     line: int | None
     where: str
+    field_lines: dict[str, int | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -192,12 +193,15 @@ class _Validator:
     def _add_record(self, path: Path, lines: dict, section: str, index: int, record: Any) -> None:
         rid = record.get("id") if isinstance(record, dict) else None
         where = f"{section}[{index}]" + (f" (id {rid})" if rid else "")
-        origin = Origin(str(path), _line(lines, (section, index)), where)
+        fields = record if isinstance(record, dict) else {}
+        origin = Origin(str(path), _line(lines, (section, index)), where,
+                        {k: lines.get((section, index, k)) for k in fields})
         errors = list(self.record_validators[section].iter_errors(record))
         for error in errors:
             location = "/".join(str(p) for p in error.absolute_path)
             text = _schema_message(error)
-            self.problem(origin, f"{location}: {text}" if location else text, _line(lines, (section, index, *error.absolute_path)))
+            path = (section, index, *error.absolute_path, *_extra_key(error))
+            self.problem(origin, f"{location}: {text}" if location else text, _line(lines, path))
         if errors:
             return
         self._check_dates(record, origin, lines, (section, index))
@@ -254,7 +258,8 @@ class _Validator:
             self._check_evidence(record, record["evidence"])
             missing = [end for end in ("from", "to") if record[end] not in nodes]
             for end in missing:
-                self.problem(origin, f"{end}: no actor or instrument has id {record[end]!r} (dangling reference); add it or fix the id")
+                self.problem(origin, f"{end}: no actor or instrument has id {record[end]!r} (dangling reference); add it or fix the id",
+                             origin.field_lines.get(end))
             if missing:
                 continue
             from_kind, to_kind = nodes[record["from"]]["kind"], nodes[record["to"]]["kind"]
@@ -262,12 +267,13 @@ class _Validator:
                 et = self.schema.edge_types[record["type"]]
                 self.problem(
                     origin,
-                    f"a {from_kind} cannot be '{et.label}' a {to_kind}: '{record['type']}' goes from "
-                    f"{', '.join(sorted(et.from_kinds))} to {', '.join(sorted(et.to_kinds))}",
+                    f"{record['from']} ({from_kind}) —{et.label}→ {record['to']} ({to_kind}) is not allowed: "
+                    f"'{record['type']}' goes from {', '.join(sorted(et.from_kinds))} to {', '.join(sorted(et.to_kinds))}",
+                    origin.field_lines.get("type"),
                 )
             self._assign_relation_id(record, seen_ids, origin)
         if self.problems:
-            raise DatasetError(self.problems)
+            raise DatasetError(sorted(self.problems, key=lambda p: (p.file, p.line or 0)))
         return self.dataset
 
     def _assign_relation_id(self, record: dict, seen: dict[str, int], origin: Origin) -> None:
@@ -296,6 +302,15 @@ class _Validator:
 
 def _squash(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
+
+
+def _extra_key(error) -> tuple:
+    """For an unexpected field, the path step to it, so the problem points at its line."""
+    if error.validator != "additionalProperties" or not isinstance(error.instance, dict):
+        return ()
+    allowed = error.schema.get("properties", {})
+    extra = [k for k in error.instance if k not in allowed]
+    return (extra[0],) if extra else ()
 
 
 def _schema_message(error) -> str:

@@ -1,0 +1,137 @@
+"""Bad input: every problem is listed with file and line, and nothing is loaded."""
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from partnergraph.cli.main import cli
+from partnergraph.graph.dataset import DatasetError, load_dataset, seed_path
+
+DATA = Path(__file__).parent / "data"
+
+VALID = """\
+sources:
+  - {id: note, title: A note, publisher: Desk, published: "2024-01-05", language: en}
+actors:
+  - id: alpha
+    kind: state
+    name: Alpha
+    evidence: [{source: note, quote: "Alpha says."}]
+  - id: bravo
+    kind: union
+    name: Bravo
+    evidence: [{source: note, quote: "Bravo says."}]
+instruments:
+  - id: deal
+    kind: agreement
+    name: A deal
+    start: "2019-10"
+    evidence: [{source: note, quote: "A deal."}]
+relations:
+  - from: alpha
+    type: party_to
+    to: deal
+    evidence: [{source: note, quote: "Alpha signs."}]
+"""
+
+
+def problems_for(tmp_path, text):
+    path = tmp_path / "data.yaml"
+    path.write_text(textwrap.dedent(text), "utf-8")
+    with pytest.raises(DatasetError) as info:
+        load_dataset([path])
+    return info.value.problems
+
+
+def test_the_valid_example_loads(tmp_path):
+    (tmp_path / "data.yaml").write_text(VALID, "utf-8")
+    ds = load_dataset([tmp_path])
+    assert set(ds.nodes) == {"alpha", "bravo", "deal"}
+    assert ds.relations[0]["id"] == "alpha--party_to--deal"
+
+
+@pytest.mark.parametrize(
+    "old, new, line, message",
+    [
+        ("kind: union", "kind: planet", 9, "'planet' is not one of"),
+        ("to: deal", "to: nowhere", 21, "dangling reference"),
+        ("id: bravo", "id: alpha", 8, "duplicate id 'alpha'"),
+        ('start: "2019-10"', 'start: "2019-02-30"', 16, "day 30 is not in month 2"),
+        ('    evidence: [{source: note, quote: "A deal."}]', "    evidence: []", 17, "evidence is empty"),
+        ('    evidence: [{source: note, quote: "A deal."}]', "", 13, "'evidence' is required"),
+        ('evidence: [{source: note, quote: "Bravo says."}]', 'evidence: [{source: memo, quote: "Bravo says."}]', 8, "unknown source 'memo'"),
+        ("type: party_to", "type: funds", 20, "alpha (state) —funds→ deal (agreement) is not allowed"),
+        ("name: A deal", "nmae: A deal", 15, "'nmae' was unexpected"),
+        ("    kind: union", "    kind: union\n   name: Bravo", 10, "not valid YAML"),
+    ],
+)
+def test_each_bad_input_is_reported_with_its_line(tmp_path, old, new, line, message):
+    assert old in VALID
+    problems = problems_for(tmp_path, VALID.replace(old, new, 1))
+    assert any(message in p.message and p.line == line for p in problems), [str(p) for p in problems]
+    assert all(p.file.endswith("data.yaml") for p in problems)
+
+
+def test_broken_dataset_lists_every_problem_at_once():
+    with pytest.raises(DatasetError) as info:
+        load_dataset([DATA / "broken"])
+    text = "\n".join(map(str, info.value.problems))
+    for expected in [
+        "actors.yaml:14: actors[1] (id beta): kind: 'planet' is not one of",
+        "actors.yaml:18: actors[2] (id alpha): duplicate id 'alpha'",
+        "actors.yaml:26: actors[3] (id gamma): evidence: evidence is empty",
+        "unknown source 'nowhere'",
+        "start: bad date '2019-13-01'",
+        "to: no actor or instrument has id 'no-such-node'",
+        "delta (person) —funds→ alpha (state) is not allowed",
+        "bad.yaml:5: not valid YAML",
+    ]:
+        assert expected in text
+    assert len(info.value.problems) == 8
+
+
+def test_validate_cli_lists_problems_and_exits_non_zero():
+    result = CliRunner().invoke(cli, ["validate", str(DATA / "broken")])
+    assert result.exit_code == 1
+    assert "8 problem(s) found; nothing was loaded." in result.output
+    assert "Traceback" not in result.output
+    assert "actors.yaml:46: relations[1]" in result.output
+
+
+def test_validate_json_output_is_machine_readable():
+    import json
+
+    result = CliRunner().invoke(cli, ["validate", str(DATA / "broken"), "--format", "json"])
+    rows = json.loads(result.stdout)
+    assert result.exit_code == 1 and len(rows) == 8
+    assert {"file", "line", "where", "problem"} == set(rows[0])
+
+
+def test_commands_refuse_a_broken_dataset_without_traceback():
+    result = CliRunner().invoke(cli, ["show", "Alpha", "--data", str(DATA / "broken")])
+    assert result.exit_code == 1
+    assert "the dataset has 8 problem(s)" in result.output and "Traceback" not in result.output
+
+
+def test_quotes_must_appear_in_the_source_text(tmp_path):
+    shutil.copytree(seed_path(), tmp_path / "seed")
+    actors = tmp_path / "seed" / "actors.yaml"
+    actors.write_text(actors.read_text("utf-8").replace("At the occasion Federica Mogherini said", "Federica Mogherini wrote"), "utf-8")
+    with pytest.raises(DatasetError) as info:
+        load_dataset([tmp_path / "seed"])
+    assert "evidence quote not found in the text of source 'eu-press-2019-10-17'" in str(info.value)
+
+
+def test_user_data_merges_with_the_seed():
+    ds = load_dataset([seed_path(), DATA / "good"])
+    assert "example-state" in ds.nodes and "viet-nam" in ds.nodes
+    assert any(r["from"] == "example-state" for r in ds.relations)
+
+
+def test_missing_file_is_a_clear_problem(tmp_path):
+    with pytest.raises(DatasetError) as info:
+        load_dataset([tmp_path / "nope.yaml"])
+    assert "file not found" in str(info.value)

@@ -1,4 +1,4 @@
-"""validate, info, list, show, export, schema: the commands a new user runs first."""
+"""validate, info, list, show, schema: the commands a new user runs first (export is in export.py)."""
 
 from __future__ import annotations
 
@@ -198,31 +198,6 @@ def show(name: str, data, fmt: str, lang: str) -> None:
         emit(rows, "csv", ["direction", "type", "other_id", "other_name", "role", "status", "dates", "evidence", "sources"])
     else:
         _print_profile(p, lang)
-
-
-@click.command()
-@click.option("--format", "-f", "fmt", type=click.Choice(["node-link", "graphml", "gexf"]), default="node-link", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="File to write (default: standard output).")
-@data_option
-def export(fmt: str, output: str | None, data) -> None:
-    """Write the graph for other tools: node-link JSON, GraphML (yEd, Cytoscape) or GEXF (Gephi).
-
-    Lists and evidence become JSON text in GraphML and GEXF (see README).
-
-    \b
-    Examples:
-      partnergraph export > graph.json
-      partnergraph export --format graphml -o partnerships.graphml
-    """
-    from partnergraph.graph.readwrite import write_graph
-
-    G = load(data)
-    if output:
-        with open(output, "wb") as out:
-            write_graph(G, fmt, out)
-        click.echo(f"Wrote {G.number_of_nodes()} nodes and {G.number_of_edges()} edges to {output} ({fmt}).", err=True)
-    else:
-        write_graph(G, fmt, sys.stdout.buffer)
 
 
 @click.command("schema")

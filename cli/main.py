@@ -16,8 +16,20 @@ COMMANDS = {
     "info": "partnergraph.cli.basics:info",
     "list": "partnergraph.cli.basics:list_cmd",
     "show": "partnergraph.cli.basics:show",
-    "export": "partnergraph.cli.basics:export",
+    "export": "partnergraph.cli.export:export",
     "schema": "partnergraph.cli.basics:schema_cmd",
+    "ingest": "partnergraph.cli.ingest:ingest",
+    "merge": "partnergraph.cli.ingest:merge",
+    "query": "partnergraph.cli.query:query",
+    "path": "partnergraph.cli.analysis:path",
+    "centrality": "partnergraph.cli.analysis:centrality",
+    "timeline": "partnergraph.cli.analysis:timeline",
+    "neighbours": "partnergraph.cli.analysis:neighbours",
+    "structure": "partnergraph.cli.analysis:structure",
+    "common": "partnergraph.cli.analysis:common",
+    "report": "partnergraph.cli.report:report",
+    "neo4j": "partnergraph.cli.neo4j_cmds:neo4j_group",
+    "render": "partnergraph.cli.render:render",
 }
 
 

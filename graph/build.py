@@ -18,17 +18,18 @@ from typing import Iterable
 
 import networkx as nx
 
-from .dataset import Dataset, load_dataset
+from .dataset import Dataset, load_dataset, without_gc
 
 
 def build_graph(dataset: Dataset) -> nx.MultiDiGraph:
     """Nodes and edges of the dataset with all their attributes."""
     G = nx.MultiDiGraph(sources=dataset.sources, files=list(dataset.files))
-    G.add_nodes_from((node_id, record) for node_id, record in dataset.nodes.items())
-    G.add_edges_from(
-        (r["from"], r["to"], r["id"], {k: v for k, v in r.items() if k not in ("from", "to")})
-        for r in dataset.relations
-    )
+    with without_gc():
+        G.add_nodes_from((node_id, record) for node_id, record in dataset.nodes.items())
+        G.add_edges_from(
+            (r["from"], r["to"], r["id"], {k: v for k, v in r.items() if k not in ("from", "to")})
+            for r in dataset.relations
+        )
     return G
 
 

@@ -36,6 +36,7 @@ SOURCE = {
         "related_urls": _texts,
         "file": _text,
         "note": _text,
+        "review": {"type": "object", "description": "Left by 'partnergraph ingest' for the reviewer; 'merge' drops it."},
     },
 }
 
@@ -66,6 +67,7 @@ def _dated(schema: Schema) -> dict:
         "places": _texts,
         "domains": {"type": "array", "items": {"enum": sorted(schema.domains)}},
         "note": _text,
+        "review": {"type": "object", "description": "Left by 'partnergraph ingest' for the reviewer; 'merge' drops it."},
         "evidence": {"type": "array", "minItems": 1, "items": EVIDENCE},
     }
 

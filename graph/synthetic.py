@@ -29,6 +29,7 @@ import itertools
 import json
 import random
 from bisect import bisect
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -197,8 +198,10 @@ class _Generator:
 
     def _evidence(self, what: str) -> list[dict]:
         self.evidence_count += 1
-        count = 1 if self.rng.random() < 0.85 else self.rng.randint(2, 3)
-        sources = self.rng.sample(self.source_ids, min(count, len(self.source_ids)))
+        if self.rng.random() < 0.85:
+            sources = [self.rng.choice(self.source_ids)]
+        else:
+            sources = self.rng.sample(self.source_ids, min(self.rng.randint(2, 3), len(self.source_ids)))
         return [{"source": s, "quote": f"Synthetic statement {self.evidence_count} on {what}."} for s in sources]
 
     def _unique(self, name: str) -> str:
@@ -315,7 +318,7 @@ class _Generator:
 
     def _make_instrument(self, index: int) -> None:
         rng = self.rng
-        kind = rng.choices(list(INSTRUMENT_KINDS), weights=list(INSTRUMENT_KINDS.values()))[0]
+        kind = self._pick(INSTRUMENT_KINDS)
         node_id = f"i{index:06d}"
         edge_type = PARTICIPATION[kind]
         pool = self.any_actor if edge_type != "party_to" else self.organisation
@@ -383,8 +386,9 @@ class _Generator:
 
     # --- dates and vocabularies ------------------------------------------------------
 
-    def _pick(self, weights: dict[str, int]) -> str:
-        return self.rng.choices(list(weights), weights=list(weights.values()))[0]
+    def _pick(self, weights: dict[str, float]) -> str:
+        keys, cum = _cumulative(tuple(weights.items()))
+        return keys[bisect(cum, self.rng.random() * cum[-1])]
 
     def _date(self, day_share: float = 0.55) -> str | None:
         """A date of mixed precision: day, month, year, year unknown, or none."""
@@ -413,6 +417,11 @@ class _Generator:
         if not start or start.startswith("X"):
             return None
         return str(min(int(start[:4]) + self.rng.randint(0, 4), YEARS[1]))
+
+
+@lru_cache(maxsize=None)
+def _cumulative(items: tuple[tuple[str, float], ...]) -> tuple[list[str], list[float]]:
+    return [k for k, _ in items], list(itertools.accumulate(w for _, w in items))
 
 
 def main(argv: list[str] | None = None) -> None:

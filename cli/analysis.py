@@ -1,0 +1,309 @@
+"""path, centrality, timeline, neighbours, structure, common: the analyst's questions.
+
+Thin click wrappers over partnergraph.graph.paths / centrality / timeline / structure.
+Nothing heavy (scipy, igraph, matplotlib, the Neo4j driver) is imported at module
+import time, so `partnergraph path` starts fast.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import click
+
+from .common import UserError, data_option, emit, emit_json, format_option, lang_option, load, resolve
+from .neo4j_options import neo4j_errors, neo4j_options, settings_from_options
+
+
+def _as_of_option(f: Callable) -> Callable:
+    return click.option(
+        "--as-of", "as_of", metavar="DATE", default=None,
+        help="Only what existed on DATE (YYYY-MM-DD, YYYY-MM or YYYY): begun by then and not ended.",
+    )(f)
+
+
+def _backend_option(f: Callable) -> Callable:
+    f = click.option(
+        "--backend", type=click.Choice(["networkx", "neo4j"]), default="networkx", show_default=True,
+        help="networkx: the --data files in memory; neo4j: the graph loaded in a Neo4j server (see 'partnergraph neo4j').",
+    )(f)
+    return neo4j_options(f)
+
+
+def _day(as_of: str | None):
+    if as_of is None:
+        return None
+    from partnergraph.graph.dates import DateError, as_date
+
+    try:
+        return as_date(as_of)
+    except DateError as exc:
+        raise UserError(f"--as-of: {exc}")
+
+
+def _graph(data, backend: str = "networkx", neo4j_kw: dict | None = None):
+    if backend == "neo4j":
+        from partnergraph.graph.neo4j_backend import fetch_graph
+
+        settings = settings_from_options(**(neo4j_kw or {}))
+        with neo4j_errors():
+            return fetch_graph(settings), settings
+    return load(data), None
+
+
+# --- path --------------------------------------------------------------------------------
+
+
+def _print_paths(G, paths, lang: str) -> None:
+    from partnergraph.graph.paths import explain_path
+
+    for number, path in enumerate(paths, 1):
+        e = explain_path(G, path, lang)
+        unit = "bước" if lang == "vi" else ("hop" if e["length"] == 1 else "hops")
+        heading = f"{e['source']} → {e['target']}: {e['length']} {unit}"
+        click.echo(f"Path {number} of {len(paths)} — {heading}" if len(paths) > 1 else heading)
+        click.echo(e["chain"])
+        click.echo()
+        for i, hop in enumerate(e["hops"], 1):
+            click.echo(f"  {i}. {hop['text']}")
+            facts = " · ".join(x for x in (hop["status_label"] or "", hop["date"]) if x)
+            click.echo(f"     {facts}")
+            for ev in hop["evidence"]:
+                click.echo(f"     {ev['source']}: “{ev['quote']}”")
+        click.echo()
+        click.echo(e["sentence"])
+        if number < len(paths):
+            click.echo()
+
+
+@click.command()
+@click.argument("source")
+@click.argument("target")
+@click.option("--all", "all_paths", is_flag=True, help="Every shortest path, not just the best-attested one.")
+@click.option("--k", "k", type=click.IntRange(min=1), default=None, metavar="N", help="The N shortest simple paths (may be longer).")
+@click.option("--max-hops", type=click.IntRange(min=1), default=None, metavar="N", help="Ignore paths longer than N hops.")
+@click.option("--via", multiple=True, metavar="KIND|TYPE",
+              help="Only through these node kinds/groups (agreement, event, polity...) or edge types (party_to...). Repeatable.")
+@click.option("--avoid", multiple=True, metavar="KIND|TYPE|NAME",
+              help="Never through these node kinds, edge types or named nodes (person, member_of, EU...). Repeatable.")
+@_as_of_option
+@click.option("--actors-only", is_flag=True, help="Search the actor projection: actors linked by shared instruments.")
+@click.option("--directed", is_flag=True, help="Follow edges only in their direction (from → to).")
+@data_option
+@format_option
+@lang_option
+@_backend_option
+def path(source, target, all_paths, k, max_hops, via, avoid, as_of, actors_only, directed, data, fmt, lang, backend, **neo4j_kw):
+    """How SOURCE is connected to TARGET: the shortest path(s), hop by hop with dates and evidence.
+
+    \b
+    Examples:
+      partnergraph path "Republic of Korea" "Viet Nam"
+      partnergraph path ROK VN --as-of 2019-01-01       # exit status 1: no path then
+      partnergraph path Japan VN --all --avoid person
+      partnergraph path ROK VN --via agreement --format json
+      partnergraph path ROK India --actors-only
+    Direction is ignored unless --directed. Exit status 1 when there is no path.
+    """
+    from partnergraph.graph.paths import BadFilter, NoPath, find_paths, path_rows
+
+    day = _day(as_of)
+    G, settings = _graph(data, backend, neo4j_kw)
+    a, b = resolve(G, source), resolve(G, target)
+    if a == b:
+        raise UserError(f"{source!r} and {target!r} are the same node; give two different ones.")
+    try:
+        if backend == "neo4j" and not (k or via or avoid or day or actors_only):
+            from partnergraph.graph.neo4j_backend import neo4j_shortest_paths
+
+            with neo4j_errors():
+                paths = neo4j_shortest_paths(settings, a, b, all_paths=all_paths, max_hops=max_hops, directed=directed)
+            if not paths:
+                raise NoPath(f"no path between {G.nodes[a]['name']} and {G.nodes[b]['name']} in Neo4j"
+                             + (f" within {max_hops} hops" if max_hops else ""))
+        else:
+            paths = find_paths(G, a, b, all_paths=all_paths, k=k, max_hops=max_hops, via=list(via), avoid=list(avoid),
+                               as_of=day, actors_only=actors_only, directed=directed)
+    except (NoPath, BadFilter) as exc:
+        raise UserError(str(exc))
+    if fmt == "json":
+        from partnergraph.graph.paths import explain_path
+
+        emit_json([explain_path(G, p, lang) for p in paths])
+    elif fmt == "csv":
+        emit(path_rows(G, paths, lang), fmt)
+    else:
+        _print_paths(G, paths, lang)
+
+
+# --- centrality ------------------------------------------------------------------------
+
+
+@click.command()
+@click.option("--measure", "-m", type=click.Choice(
+    ["degree", "weighted_degree", "betweenness", "closeness", "eigenvector", "pagerank"]), default="pagerank", show_default=True)
+@click.option("--projection", type=click.Choice(["full", "actors"]), default="full", show_default=True,
+              help="full: actors and instruments; actors: actors linked by shared instruments.")
+@click.option("--top", type=click.IntRange(min=0), default=10, show_default=True, help="How many to list (0 = all).")
+@click.option("--kind", multiple=True, metavar="KIND", help="List only these node kinds or groups (state, actor...). Repeatable.")
+@_as_of_option
+@click.option("--sample", type=click.IntRange(min=1), default=None, metavar="K",
+              help="Betweenness from K seeded random sources (fast on large graphs); default exact.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed for --sample (same seed, same scores).")
+@click.option("--explain", type=click.IntRange(min=0), default=5, show_default=True, help="Explain the first N rows.")
+@data_option
+@format_option
+@lang_option
+@_backend_option
+def centrality(measure, projection, top, kind, as_of, sample, seed, explain, data, fmt, lang, backend, **neo4j_kw):
+    """Rank nodes by centrality and say why the top ones score high.
+
+    \b
+    Examples:
+      partnergraph centrality --measure betweenness --projection actors
+      partnergraph centrality --measure pagerank --kind state --top 5
+      partnergraph centrality --measure betweenness --sample 256 --seed 1   # large data
+      partnergraph centrality --as-of 2019-12-31 --format csv
+    """
+    from partnergraph.graph.centrality import centrality as rank
+    from partnergraph.graph.schema import get_schema
+
+    day = _day(as_of)
+    schema = get_schema()
+    for k in kind:
+        if not schema.expand([k]) <= set(schema.node_kinds):
+            raise UserError(f"--kind {k!r} is not a node kind; use one of {', '.join(schema.node_kinds)} or a group "
+                            f"({', '.join(schema.raw.get('kind_groups', {}))})")
+    G, _ = _graph(data, backend, neo4j_kw)
+    result = rank(G, measure, projection=projection, kind=list(kind) or None, as_of=day, top=top or None,
+                  sample=sample, seed=seed, explain=explain, lang=lang)
+    if fmt == "json":
+        emit_json(result)
+        return
+    if fmt == "table":
+        when = f" as of {result['as_of']}" if result["as_of"] else ""
+        click.echo(f"{measure} on the {result['graph']}{when} ({result['nodes']} nodes, {result['edges']} links); "
+                   f"{result['method']}, engine {result['engine']}")
+    emit(result["rows"], fmt, ["rank", "name", "kind", "score", "why"])
+
+
+# --- timeline, neighbours, structure, common --------------------------------------------
+
+
+@click.command()
+@click.argument("name", required=False)
+@data_option
+@format_option
+@lang_option
+def timeline(name, data, fmt, lang):
+    """Dated events in order, each date at the precision the source gives.
+
+    \b
+    Examples:
+      partnergraph timeline
+      partnergraph timeline "Viet Nam"
+    A date whose year the source omits ("14–15 Aug (year not stated)") sorts in the
+    first year its source covers; see the year_assumed_for_sorting column.
+    """
+    from partnergraph.graph.timeline import timeline as events
+
+    G = load(data)
+    node = resolve(G, name) if name else None
+    rows = events(G, node, lang=lang)
+    columns = ["date", "what", "involves", "status", "sources"]
+    emit(rows, fmt, columns if fmt == "table" else columns + ["edtf", "precision", "year_known", "year_assumed_for_sorting", "item"])
+
+
+@click.command()
+@click.argument("name")
+@click.option("--depth", type=click.IntRange(min=1), default=1, show_default=True, help="How many hops out.")
+@_as_of_option
+@data_option
+@format_option
+@lang_option
+def neighbours(name, depth, as_of, data, fmt, lang):
+    """Nodes within --depth hops of NAME, nearest first, with the relation that reaches each.
+
+    \b
+    Examples:
+      partnergraph neighbours "Republic of Korea" --depth 2
+    """
+    from partnergraph.graph.structure import neighbours as near
+
+    day = _day(as_of)
+    G = load(data)
+    node = resolve(G, name)
+    rows = near(G, node, depth, as_of=day, lang=lang)
+    if not rows and day:
+        raise UserError(f"{G.nodes[node]['name']} has no neighbours on {day} (or did not exist then).")
+    emit(rows, fmt, ["distance", "name", "kind", "via", "status"])
+
+
+@click.command()
+@_as_of_option
+@data_option
+@format_option
+@lang_option
+def structure(as_of, data, fmt, lang):
+    """Components and brokers (articulation points) of the actor projection.
+
+    \b
+    Examples:
+      partnergraph structure
+      partnergraph structure --as-of 2019-12-31 --format json
+    """
+    from partnergraph.graph.structure import structure as shape
+
+    G = load(data)
+    result = shape(G, as_of=_day(as_of), lang=lang)
+    if fmt == "json":
+        emit_json(result)
+        return
+    comps = [{"component": i, "size": c["size"], "members": c["members"]} for i, c in enumerate(result["components"], 1)]
+    brokers = [{"broker": b["name"], "cuts off": b["cut_off"], "why": b["why"]} for b in result["brokers"]]
+    if fmt == "csv":
+        emit([{"section": "component", **c} for c in comps] + [{"section": "broker", **b} for b in brokers], fmt,
+             ["section", "component", "size", "members", "broker", "cuts off", "why"])
+        return
+    click.echo(f"Actor projection: {result['actors']} actors, {result['links']} links, {len(comps)} components "
+               f"({len(result['isolated'])} isolated).")
+    emit(comps, fmt)
+    click.echo()
+    click.echo("Brokers (articulation points): removing one cuts actors off.")
+    emit(brokers, fmt)
+
+
+@click.command()
+@click.argument("a")
+@click.argument("b")
+@_as_of_option
+@data_option
+@format_option
+@lang_option
+def common(a, b, as_of, data, fmt, lang):
+    """Common partners of two actors: who shares instruments with both.
+
+    \b
+    Examples:
+      partnergraph common "Republic of Korea" "Viet Nam"
+    """
+    from partnergraph.graph.structure import common_partners
+
+    G = load(data)
+    x, y = resolve(G, a), resolve(G, b)
+    for n in (x, y):
+        if G.nodes[n]["family"] != "actor":
+            raise UserError(f"{G.nodes[n]['name']} is an instrument ({G.nodes[n]['kind']}); 'common' compares two actors.")
+    try:
+        result = common_partners(G, x, y, as_of=_day(as_of), lang=lang)
+    except LookupError as exc:
+        raise UserError(str(exc))
+    if fmt == "json":
+        emit_json(result)
+        return
+    rows = [{"partner": p["name"], "kind": p["kind"], f"with {result['a']}": p["with_a_names"],
+             f"with {result['b']}": p["with_b_names"]} for p in result["partners"]]
+    if fmt == "table":
+        direct = "; ".join(result["shared_directly"]) or "nothing"
+        click.echo(f"{result['a']} and {result['b']} share {direct} directly; {len(rows)} common partner(s).")
+    emit(rows, fmt, ["partner", "kind", f"with {result['a']}", f"with {result['b']}"])

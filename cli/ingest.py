@@ -1,0 +1,108 @@
+"""`partnergraph ingest` (articles -> candidates for review) and `partnergraph merge` (reviewed -> dataset)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from .common import UserError, data_option, emit, load
+
+
+def _relative_files(candidates: dict, out_dir: Path) -> None:
+    """Source `file` paths relative to where the candidates file is written."""
+    for source in candidates.get("sources", []):
+        if source.get("file"):
+            source["file"] = os.path.relpath(source["file"], out_dir.resolve())
+
+
+def _dump(candidates: dict) -> str:
+    import yaml
+
+    header = (
+        "# Candidates proposed by 'partnergraph ingest' for review. Nothing here is in the dataset yet.\n"
+        "# Check each record and its evidence quote; edit or delete what is wrong (the review blocks say\n"
+        "# why each was proposed, and links_to names the existing node or edge it matches), then run\n"
+        "#   partnergraph merge THIS_FILE --into DATASET\n"
+    )
+    return header + yaml.safe_dump(candidates, allow_unicode=True, sort_keys=False, width=120)
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("--lang", type=click.Choice(["auto", "en", "vi"]), default="auto", show_default=True,
+              help="Language of the articles (auto: detected from their letters, or the header's Language line).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the candidates YAML here (default: print it).")
+@click.option("--diff", "show_diff", is_flag=True, help="Show what the candidates would add or change in the dataset.")
+@data_option
+def ingest(files, lang, output, show_diff, data):
+    """Propose candidate actors, instruments and relations from English or Vietnamese articles.
+
+    \b
+    Each FILE is plain text, optionally opened by header lines and a blank line:
+      URL: https://...      Title: ...      Date: 2024-03-05      Publisher: ...
+    The candidates are in the dataset's own format, each with its evidence sentence
+    and a review block (confidence, reason, links_to an existing node or edge).
+    Nothing enters the dataset until you review them and run 'partnergraph merge'.
+
+    \b
+    Examples:
+      partnergraph ingest article.txt -o candidates.yaml
+      partnergraph ingest seed/texts/002_*.txt --diff
+      partnergraph validate candidates.yaml
+      partnergraph merge candidates.yaml --into my-data/
+    """
+    from partnergraph.graph.ingest import diff_candidates, ingest_files
+    from partnergraph.graph.ingest.text import ArticleError
+
+    G = load(data)
+    try:
+        candidates = ingest_files(files, G, lang)
+    except ArticleError as exc:
+        raise UserError(str(exc))
+    if show_diff:
+        rows = diff_candidates(candidates, G)
+        emit(rows, "table", ["change", "section", "what", "detail"])
+        summary = {}
+        for row in rows:
+            summary[row["change"]] = summary.get(row["change"], 0) + 1
+        click.echo("\n" + ", ".join(f"{n} {change}" for change, n in summary.items()))
+        if not output:
+            return
+    out_dir = Path(output).parent if output else Path.cwd()
+    _relative_files(candidates, out_dir)
+    text = _dump(candidates)
+    if output:
+        Path(output).write_text(text, "utf-8")
+        counts = ", ".join(f"{len(candidates[s])} {s}" for s in ("actors", "instruments", "relations"))
+        click.echo(f"Wrote {output}: {counts}. Review it, then: partnergraph merge {output} --into DATASET", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@click.command()
+@click.argument("candidates", type=click.Path(dir_okay=False))
+@click.option("--into", "into", required=True, type=click.Path(),
+              help="The dataset folder or file to merge into (it is validated as a whole before anything is written).")
+def merge(candidates, into):
+    """Merge a reviewed candidates file into a dataset, with full validation.
+
+    Nodes that already exist (by id, links_to or any name, case and diacritics
+    ignored) are not duplicated: they only gain the new evidence. The merged
+    dataset is validated first; if it has any problem nothing is written.
+
+    \b
+    Example:
+      partnergraph merge candidates.yaml --into my-data/
+    """
+    from partnergraph.graph.ingest import MergeError, merge_candidates
+
+    try:
+        counts = merge_candidates(candidates, into)
+    except MergeError as exc:
+        raise UserError(str(exc))
+    click.echo(
+        f"Merged {candidates} into {into}: {counts['nodes']} new node(s), {counts['relations']} new relation(s), "
+        f"{counts['sources']} new source(s), {counts['evidence']} evidence quote(s) added to existing records."
+    )

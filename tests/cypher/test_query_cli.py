@@ -1,0 +1,133 @@
+"""partnergraph query: the same printed output on both backends, honest refusals, read-only, timeout, Ctrl-C."""
+
+from __future__ import annotations
+
+import json
+import signal
+import threading
+import time
+
+import pytest
+from click.testing import CliRunner
+from conftest import _as_backend_settings
+
+from partnergraph.cli.main import cli
+from partnergraph.graph.build import load_graph
+from partnergraph.graph.cypher_embedded import EmbeddedCypher, QueryInterrupted, ReadOnlyQuery, UnsupportedQuery
+
+ACCEPTANCE = ("MATCH (a)-[:PARTY_TO]->(i)<-[:PARTY_TO]-(b) WHERE a.short_name = 'EU' "
+              "RETURN b.name, i.name ORDER BY b.name")
+SLOW = "MATCH p = (a)-[*1..12]-(b) RETURN count(*)"
+
+
+def run(*args, env=None):
+    return CliRunner().invoke(cli, ["query", *args], env=env)
+
+
+@pytest.fixture(scope="module")
+def seed_on_neo4j(neo4j_settings):
+    """The seed loaded into the test Neo4j, and the environment that points the CLI at it."""
+    from partnergraph.graph.neo4j_backend import load
+
+    load(_as_backend_settings(neo4j_settings), load_graph(), wipe_first=True)
+    return {"NEO4J_URI": neo4j_settings.uri, "NEO4J_USERNAME": neo4j_settings.username,
+            "NEO4J_PASSWORD": neo4j_settings.password, "NEO4J_DATABASE": neo4j_settings.database}
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv"])
+def test_acceptance_query_prints_the_same_on_both_backends(seed_on_neo4j, fmt):
+    embedded = run(ACCEPTANCE, "-f", fmt)
+    server = run(ACCEPTANCE, "-f", fmt, "--backend", "neo4j", env=seed_on_neo4j)
+    assert embedded.exit_code == 0 and server.exit_code == 0, embedded.output + server.output
+    assert embedded.output == server.output
+    assert "Republic of Korea" in embedded.output and "European Union" not in embedded.output
+
+
+@pytest.mark.parametrize("cypher", [
+    "MATCH p = (a {id: 'federica-mogherini'})-[:PARTICIPATES_IN]->(m)-[:ADDRESSES]->(x) RETURN p, m, relationships(p)[0] AS r0 ORDER BY m.id",
+    "MATCH p = (a {id: 'federica-mogherini'})-[r:PARTICIPATES_IN]->(m)-[:ADDRESSES]->(x) RETURN p, m, r ORDER BY m.id",
+])
+def test_graph_values_render_the_same(seed_on_neo4j, cypher):
+    server = run(cypher, "-f", "json", "--backend", "neo4j", env=seed_on_neo4j)
+    embedded = run(cypher, "-f", "json")
+    if "[0]" in cypher:  # indexing is refused on the embedded engine, not answered differently
+        assert embedded.exit_code == 1 and "list indexing" in embedded.output
+        return
+    assert server.exit_code == 0 and embedded.exit_code == 0
+    assert embedded.output == server.output
+    row = json.loads(embedded.output)[0]
+    assert row["p"]["_type"] == "path" and row["m"]["_type"] == "node" and row["r"]["_type"] == "relationship"
+    assert row["r"]["start"] == "federica-mogherini" and row["m"]["labels"] == ["Instrument", "Meeting", "PartnerGraph"]
+
+
+def test_parameters_are_parameters():
+    result = run("MATCH (n) WHERE n.name = $name RETURN n.id", "--param", "name=x' OR 1=1 OR n.name = 'y", "-f", "json")
+    assert result.exit_code == 0 and json.loads(result.output) == []
+    result = run("MATCH (s:State) WHERE s.iso IN $codes RETURN s.name ORDER BY s.name", "-p", 'codes=["VN","JP"]', "-f", "csv")
+    assert result.output == "s.name\nJapan\nViet Nam\n"
+
+
+def test_bad_param_is_a_clear_error():
+    result = run("RETURN 1", "--param", "oops")
+    assert result.exit_code == 1 and "NAME=VALUE" in result.output and "Traceback" not in result.output
+
+
+def test_unsupported_query_names_the_construct():
+    result = run("MATCH (s:State) RETURN substring(s.name, 0, 2)")
+    assert result.exit_code == 1
+    assert "substring()" in result.output and "--backend neo4j" in result.output
+
+
+def test_engine_error_is_reported_not_swallowed():
+    result = run("MATCH (n) WHERE n:State RETURN n.id")
+    assert result.exit_code == 1 and "Error:" in result.output and "--backend neo4j" in result.output
+
+
+@pytest.mark.parametrize("cypher", [
+    "CREATE (n:Actor {id: 'x'})", "MATCH (n) DETACH DELETE n", "MATCH (n {id: 'eu'}) SET n.name = 'x'",
+    "MERGE (n:Actor {id: 'x'})", "MATCH (n {id: 'eu'}) REMOVE n.name",
+])
+def test_embedded_is_read_only(cypher):
+    result = run(cypher)
+    assert result.exit_code == 1 and "read-only" in result.output
+    with pytest.raises(ReadOnlyQuery):
+        ENGINE.query(cypher)
+    assert ENGINE.query("MATCH (n {id: 'eu'}) RETURN n.name").rows == [["European Union"]]
+
+
+def test_write_flag_is_refused_on_the_embedded_engine():
+    result = run("MATCH (n) RETURN count(n)", "--write")
+    assert result.exit_code == 1 and "read-only" in result.output
+
+
+def test_keywords_inside_strings_and_property_names_are_not_clauses():
+    rows = ENGINE.query("MATCH (n) WHERE n.name CONTAINS 'CREATE' OR n.note = 'set' RETURN count(n) AS c").rows
+    assert rows == [[0]]
+
+
+def test_timeout():
+    result = run(SLOW, "--timeout", "0.5")
+    assert result.exit_code == 1 and "--timeout" in result.output
+
+
+def test_ctrl_c_interrupts_a_running_query():
+    """SIGINT (what Ctrl-C sends) during a long query: the engine stops it and says so."""
+    timer = threading.Timer(1.0, signal.raise_signal, (signal.SIGINT,))
+    started = time.perf_counter()
+    timer.start()
+    with pytest.raises(QueryInterrupted):
+        ENGINE.query(SLOW)
+    assert time.perf_counter() - started < 20
+    assert ENGINE.query("MATCH (n:Union) RETURN n.id").rows == [["eu"]]  # the engine still answers
+
+
+def test_translation_keeps_neo4j_semantics():
+    translated = ENGINE.translate(ACCEPTANCE)
+    assert "id(_r1) <> id(_r2)" in translated and "AS `b.name`" in translated
+    assert "* TRAIL 1..3" in ENGINE.translate("MATCH (a)-[*1..3]->(b) RETURN b")
+    assert "* SHORTEST" in ENGINE.translate("MATCH p = shortestPath((a)-[*]-(b)) RETURN p")
+    with pytest.raises(UnsupportedQuery, match="label :Nation"):
+        ENGINE.translate("MATCH (n:Nation) RETURN n")
+
+
+ENGINE = EmbeddedCypher(load_graph())

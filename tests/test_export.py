@@ -1,0 +1,177 @@
+"""Exports: read back with networkx and independent readers; Cypher and CSV loaded into a real Neo4j."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import io
+import threading
+import xml.etree.ElementTree as ET
+from collections import Counter
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+
+from partnergraph.cli.main import cli
+from partnergraph.graph.build import load_graph
+from partnergraph.graph.readwrite import (
+    READABLE, cypher_script, load_csv_statements, read_graph, script_statements, to_string, write_neo4j_csv,
+)
+
+PREFIX = "exporttest-"
+
+
+@pytest.fixture(scope="module")
+def G():
+    return load_graph()
+
+
+@pytest.mark.parametrize("fmt", READABLE)
+def test_round_trip_keeps_every_node_edge_and_attribute(G, fmt):
+    H = read_graph(io.BytesIO(to_string(G, fmt).encode("utf-8")), fmt)
+    assert (H.number_of_nodes(), H.number_of_edges()) == (33, 50)
+    assert all(H.nodes[n] == G.nodes[n] for n in G)
+    assert all(H.edges[u, v, k] == d for u, v, k, d in G.edges(keys=True, data=True))
+
+
+def test_graphml_reads_in_igraph_with_counts_and_attributes(G, tmp_path):
+    import igraph
+
+    path = tmp_path / "g.graphml"
+    assert CliRunner().invoke(cli, ["export", "-f", "graphml", "-o", str(path)]).exit_code == 0
+    g = igraph.Graph.Read_GraphML(str(path))
+    assert (g.vcount(), g.ecount()) == (33, 50) and g.is_directed()
+    vn = g.vs.find(id="viet-nam")
+    assert vn["name_vi"] == "Việt Nam" and vn["kind"] == "state"
+    assert Counter(g.es["type"]) == Counter(d["type"] for *_, d in G.edges(data=True))
+
+
+def test_gexf_is_valid_gexf_xml_with_every_node_and_edge(G, tmp_path):
+    root = ET.fromstring(to_string(G, "gexf").encode("utf-8"))
+    ns = {"g": root.tag.split("}")[0].strip("{")}
+    nodes = root.findall(".//g:nodes/g:node", ns)
+    edges = root.findall(".//g:edges/g:edge", ns)
+    assert (len(nodes), len(edges)) == (33, 50)
+    assert {e.get("id") for e in edges} == {k for *_, k in G.edges(keys=True)}
+
+
+def test_dot_is_read_by_graphviz(G, tmp_path):
+    import shutil
+    import subprocess
+
+    if not shutil.which("dot"):
+        pytest.fail("Graphviz 'dot' is missing; run scripts/install-test-deps")
+    proc = subprocess.run(["dot", "-Tsvg"], input=to_string(G, "dot").encode(), capture_output=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    svg = ET.fromstring(proc.stdout)
+    assert sum(1 for el in svg.iter() if el.get("class") == "node") == 33
+
+
+def test_cytoscape_json_has_elements(G):
+    import json
+
+    data = json.loads(to_string(G, "cytoscape"))
+    assert len(data["elements"]["nodes"]) == 33 and len(data["elements"]["edges"]) == 50
+
+
+def _prefixed(G):
+    """The seed with every id prefixed, so these tests never touch other tests' nodes in the shared server."""
+    H = nx.relabel_nodes(G, {n: PREFIX + n for n in G})
+    for n, a in H.nodes(data=True):
+        a["id"] = n
+    M = nx.MultiDiGraph()
+    M.graph = {"sources": {PREFIX + k: {**v, "id": PREFIX + k} for k, v in G.graph["sources"].items()}}
+    M.add_nodes_from((n, {**a, "evidence": [{**e, "source": PREFIX + e["source"]} for e in a.get("evidence", [])]})
+                     for n, a in H.nodes(data=True))
+    M.add_edges_from((u, v, PREFIX + k, {**d, "id": PREFIX + k}) for u, v, k, d in H.edges(keys=True, data=True))
+    return M
+
+
+def _counts(session):
+    nodes = session.run("MATCH (n:PartnerGraph) WHERE n.id STARTS WITH $p RETURN count(n) AS c", p=PREFIX).single()["c"]
+    rels = {r["t"]: r["c"] for r in session.run(
+        "MATCH (a:PartnerGraph)-[r]->(b:PartnerGraph) WHERE a.id STARTS WITH $p RETURN type(r) AS t, count(r) AS c", p=PREFIX)}
+    vn = session.run("MATCH (n:State {id: $id}) RETURN n.name_vi AS vi, n.aliases AS aliases", id=PREFIX + "viet-nam").single()
+    fpa = session.run("MATCH (n:Agreement {id: $id}) RETURN n.start AS start", id=PREFIX + "eu-viet-nam-fpa").single()
+    return nodes, rels, vn, fpa
+
+
+def _wipe(session):
+    session.run("MATCH (n:PartnerGraph) WHERE n.id STARTS WITH $p DETACH DELETE n", p=PREFIX).consume()
+
+
+def _expected(M):
+    types = Counter(d["type"].upper() for *_, d in M.edges(data=True))
+    types["EVIDENCED_BY"] = sum(len(a["evidence"]) for _, a in M.nodes(data=True))
+    return M.number_of_nodes() + len(M.graph["sources"]), dict(types)
+
+
+def _check(session, M):
+    nodes, rels, vn, fpa = _counts(session)
+    assert (nodes, rels) == _expected(M)
+    assert vn["vi"] == "Việt Nam" and "Vietnam" in vn["aliases"]
+    assert fpa["start"].iso_format() == "2019-10-17"
+
+
+def test_cypher_script_loads_into_neo4j_with_the_same_counts(neo4j_driver):
+    M = _prefixed(load_graph())
+    params = {}
+    with neo4j_driver.session() as session:
+        _wipe(session)
+        try:
+            for _ in range(2):  # MERGE: running the script twice changes nothing
+                for kind, text in script_statements(cypher_script(M)):
+                    if kind == "param":  # what cypher-shell does with ":param name => expr"
+                        name, _, expr = text.partition(" => ")
+                        params[name.strip()] = session.run(f"RETURN {expr} AS value").single()["value"]
+                    else:
+                        session.run(text, params).consume()
+                _check(session, M)
+        finally:
+            _wipe(session)
+
+
+def test_csv_export_loads_with_load_csv_with_the_same_counts(neo4j_driver, tmp_path):
+    M = _prefixed(load_graph())
+    write_neo4j_csv(M, tmp_path)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with neo4j_driver.session() as session:
+            _wipe(session)
+            try:
+                for cypher, params in load_csv_statements(tmp_path, f"http://127.0.0.1:{server.server_port}"):
+                    session.run(cypher, params).consume()
+                _check(session, M)
+            finally:
+                _wipe(session)
+    finally:
+        server.shutdown()
+
+
+def test_csv_headers_are_in_neo4j_admin_format(G, tmp_path):
+    import csv
+
+    files = {p.name: p for p in write_neo4j_csv(G, tmp_path)}
+    with open(files["nodes.csv"], encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    header = list(rows[0])
+    assert header[:2] == ["id:ID(Node)", ":LABEL"]
+    assert {"start:date", "aliases:string[]", "evidence_quotes:string[]"} <= set(header)
+    vn = next(r for r in rows if r["id:ID(Node)"] == "viet-nam")
+    assert vn[":LABEL"] == "Actor;State;PartnerGraph" and vn["aliases:string[]"].split(";")[0] == "Vietnam"
+    with open(files["relationships.csv"], encoding="utf-8") as handle:
+        rels = list(csv.DictReader(handle))
+    assert len(rels) == 50 and list(rels[0])[:3] == [":START_ID(Node)", ":END_ID(Node)", ":TYPE"]
+
+
+def test_export_cli_errors_are_clear(tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(cli, ["export", "-f", "csv"])
+    assert result.exit_code == 1 and "give a folder" in result.output
+    result = runner.invoke(cli, ["export", "-f", "graphml", "-o", str(tmp_path / "missing" / "g.graphml")])
+    assert result.exit_code == 1 and "does not exist" in result.output and "Traceback" not in result.output
+    result = runner.invoke(cli, ["export", "-f", "cypher"])
+    assert result.exit_code == 0 and ":param rows => [" in result.output and "MERGE" in result.output

@@ -1,0 +1,144 @@
+"""render: real PNG/SVG/PDF files of the seed graph, readable (no overlapping labels) and deterministic."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import xml.etree.ElementTree as ET
+
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+from partnergraph.cli.main import cli
+from partnergraph.graph import draw
+from partnergraph.graph.build import load_graph
+
+
+@pytest.fixture(scope="module")
+def G():
+    return load_graph()
+
+
+def _render(tmp_path, name, *args):
+    target = tmp_path / name
+    result = CliRunner().invoke(cli, ["render", "-o", str(target), *args])
+    assert result.exit_code == 0, result.output
+    return target
+
+
+def test_overview_png_is_valid_and_deterministic(tmp_path):
+    a = _render(tmp_path, "a.png", "--dpi", "80")
+    b = _render(tmp_path, "b.png", "--dpi", "80")
+    with Image.open(a) as img:
+        img.verify()
+    with Image.open(a) as img:
+        assert img.format == "PNG" and img.size[0] > 1000 and img.size[1] > 800
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_svg_and_pdf_are_valid_and_deterministic(tmp_path):
+    svg1 = _render(tmp_path, "p1.svg", "--path", "Republic of Korea", "Viet Nam")
+    svg2 = _render(tmp_path, "p2.svg", "--path", "Republic of Korea", "Viet Nam")
+    root = ET.parse(svg1).getroot()
+    assert root.tag.endswith("svg") and svg1.read_bytes() == svg2.read_bytes()
+    pdf1 = _render(tmp_path, "t1.pdf", "--timeline")
+    pdf2 = _render(tmp_path, "t2.pdf", "--timeline")
+    assert pdf1.read_bytes().startswith(b"%PDF-") and pdf1.read_bytes() == pdf2.read_bytes()
+    assert b"CreationDate" not in pdf1.read_bytes()
+
+
+@pytest.mark.parametrize("view,kwargs", [
+    ("overview", {}),
+    ("overview", {"lang": "vi"}),
+    ("ego", {"node": "viet-nam", "depth": 1}),
+    ("path", {"path": ("republic-of-korea", "viet-nam")}),
+])
+def test_no_labels_overlap_on_the_seed_graph(G, view, kwargs):
+    fig = draw.make_figure(G, view, **kwargs)
+    labels = [t for t in fig.axes[0].texts if (t.get_gid() or "").startswith("label-")]
+    assert len(labels) >= 10  # every node has its label
+    assert draw.overlapping_labels(fig) == []
+    legend = fig.axes[0].get_legend()
+    assert legend is not None and len(legend.get_texts()) >= 5
+
+
+def test_overlap_check_can_fail(G):
+    """The check finds overlaps when labels do overlap (all drawn at one point)."""
+    fig = draw.make_figure(G, "ego", node="viet-nam")
+    for text in fig.axes[0].texts:
+        text.set_position((0, 0))
+    assert draw.overlapping_labels(fig)
+
+
+def test_vietnamese_labels_have_every_glyph(G):
+    fig = draw.make_figure(G, "overview", lang="vi")
+    texts = [t.get_text() for t in fig.axes[0].texts] + [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert "Việt Nam" in texts and any("Hàn Quốc" in t for t in texts)
+    assert draw.missing_glyphs("".join(texts)) == []
+    assert draw.missing_glyphs("\u4e2d") == ["\u4e2d"]  # the check does see a missing glyph
+    assert {t.get_fontname() for t in fig.axes[0].texts} == {"DejaVu Sans"}
+
+
+def test_layouts_graphviz_and_networkx(G):
+    if not draw.graphviz_available():
+        message = "Graphviz is missing; run scripts/install-test-deps"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    neato = draw.layout_positions(G, "neato")
+    kk = draw.layout_positions(G, "kamada-kawai")
+    assert set(neato) == set(kk) == set(G)
+    assert draw.layout_positions(G, "auto") == neato
+    assert draw.layout_positions(G, "kamada-kawai") == kk  # deterministic
+
+
+def test_timeline_shows_precision(G):
+    items = draw.timeline_items(G)
+    by_node = {i.node: i for i in items}
+    assert by_node["eu-viet-nam-fpa"].date.precision == "day"
+    assert by_node["hrvp-visit-hanoi-2019"].date.precision == "month"
+    assert by_node["eu-indonesia-naval-exercise"].date.is_range and not by_node["eu-indonesia-naval-exercise"].date.year_known
+    assert by_node["csdp-missions"].via_relation
+    fig = draw.timeline_figure(G)
+    assert [ax.get_title() for ax in fig.axes][-1] == "year not stated in the source"
+
+
+def test_other_views_render(G, tmp_path):
+    for view, extra in (("projection", []), ("bipartite", []), ("centrality", ["--size-by", "betweenness"]),
+                        ("snapshots", ["--as-of", "2019-09-01", "--as-of", "2024-12-31"])):
+        target = _render(tmp_path, f"{view}.png", "--view", view, "--dpi", "50", *extra)
+        with Image.open(target) as img:
+            assert img.size[0] > 300
+    fig = draw.make_figure(G, "overview", as_of=["2019-09-01"])
+    assert "as of 1 Sep 2019" in fig.texts[1].get_text() or any("as of" in t.get_text() for t in fig.texts)
+
+
+def test_report_figures(G, tmp_path):
+    figures = draw.report_figures(G, tmp_path, top_actors=1, dpi=40)
+    assert list(figures) == ["overview", "ego-eu", "timeline", "centrality"]
+    assert all(p.exists() and p.read_bytes()[:4] == b"\x89PNG" for p in figures.values())
+
+
+@pytest.mark.parametrize("args,message", [
+    (["-o", "x.gif"], "end the file name with .png, .svg or .pdf"),
+    (["-o", "x.png", "--ego", "Atlantis"], "no actor or instrument is called"),
+    (["-o", "x.png", "--as-of", "2019-13"], "--as-of: bad date"),
+    (["-o", "x.png", "--ego", "Viet Nam", "--timeline"], "choose one view"),
+    (["-o", "no/such/dir/x.png"], "does not exist"),
+    (["-o", "x.png", "--path", "Viet Nam", "Japan", "--as-of", "2019-01-01"], "no path"),
+])
+def test_render_errors_are_clear(tmp_path, args, message):
+    os.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["render", *args])
+    assert result.exit_code == 1 and message in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "x.png").exists() and not (tmp_path / "x.gif").exists()
+
+
+def test_cli_start_up_does_not_import_matplotlib():
+    import subprocess
+    import sys
+
+    code = "import sys; from partnergraph.cli.main import cli; cli.list_commands(None); import partnergraph.cli.render; print('matplotlib' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "False"

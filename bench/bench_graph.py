@@ -276,10 +276,11 @@ def main(argv: list[str] | None = None) -> None:
             entry["tasks"][task]["all_seconds"] = [round(r["seconds"], 3) for r in runs if "error" not in r]
             if task == "build" and "edges" in summary:
                 entry["relations"] = int(summary["edges"])
-            shown = summary.get("error") or f"{_fmt_time(summary['seconds'])}, peak {_fmt_mb(summary['peak_mb'])}"
+            shown = summary.get("error") or (f"{_fmt_time(summary['seconds'])} ({_fmt_time(summary['cpu_seconds'])} CPU), "
+                                             f"peak {_fmt_mb(summary['peak_mb'])}")
             print(f"{size:>6} {task:<15} {shown}", file=sys.stderr, flush=True)
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(results, indent=2))
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            args.out.write_text(json.dumps(results, indent=2))  # after every task: a long run can be stopped
     print(markdown(results))
 
 

@@ -49,7 +49,7 @@ def export(fmt: str, output: str | None, data) -> None:
             files = write_folder(G, fmt, output)
         except (ValueError, OSError) as exc:
             raise UserError(f"cannot write {output}: {exc}")
-        click.echo(f"Wrote {summary} to {output}/ ({', '.join(f.name for f in files)}).", err=True)
+        click.echo(f"Wrote {summary} to {output.rstrip('/')}/ ({', '.join(f.name for f in files)}).", err=True)
         if fmt == "csv":
             click.echo("Load into a stopped Neo4j with:\n  neo4j-admin database import full --array-delimiter=';' "
                        "--multiline-fields=true " + " ".join(

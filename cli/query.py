@@ -29,12 +29,14 @@ def parse_params(items: tuple[str, ...]) -> dict:
     return params
 
 
-def _embedded(data, cypher: str, params: dict, timeout: float | None):
+def _embedded(data, cypher: str, params: dict, timeout: float | None, cache: bool):
+    from partnergraph.graph.cypher_cache import cached_engine
     from partnergraph.graph.cypher_embedded import (
         EmbeddedCypher, QueryInterrupted, QueryTimeout, UnsupportedQuery,
     )
 
-    engine = EmbeddedCypher(load(data))
+    G = load(data)
+    engine = cached_engine(G)[0] if cache else EmbeddedCypher(G)
     try:
         result = engine.query(cypher, params, timeout=timeout)
     except UnsupportedQuery as exc:
@@ -64,10 +66,13 @@ def _neo4j(options: dict, cypher: str, params: dict, timeout: float | None, writ
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="SECONDS",
               help="Stop the query after this many seconds.")
 @click.option("--write", is_flag=True, help="Allow a query that writes (Neo4j backend only).")
+@click.option("--cache/--no-cache", default=True, show_default=True,
+              help="Embedded engine: reuse the database built for this dataset before, kept in "
+                   "${PARTNERGRAPH_CACHE:-~/.cache/partnergraph}/ladybug (rebuilt when the data change).")
 @data_option
 @format_option
 @neo4j_options
-def query(cypher, param, backend, timeout, write, data, fmt, **neo4j_kwargs):
+def query(cypher, param, backend, timeout, write, cache, data, fmt, **neo4j_kwargs):
     """Run a Cypher query (Neo4j's dialect) and print its rows.
 
     \b
@@ -80,12 +85,16 @@ def query(cypher, param, backend, timeout, write, data, fmt, **neo4j_kwargs):
     Nodes, relationships and paths print the same on both backends (JSON objects with
     _type, id, labels/type, start/end, properties). A query the embedded engine cannot
     answer exactly as Neo4j would is refused with the construct it does not support.
+
+    The embedded database is built once per dataset content and kept in
+    ${PARTNERGRAPH_CACHE:-~/.cache/partnergraph}/ladybug (verified, opened read-only,
+    rebuilt when the data change); --no-cache builds it in memory each time.
     """
     params = parse_params(param)
     if backend == "embedded":
         if write:
             raise UserError("--write: the embedded engine is read-only; write with --backend neo4j --write")
-        columns, rows = _embedded(data, cypher, params, timeout)
+        columns, rows = _embedded(data, cypher, params, timeout, cache)
     else:
         columns, rows = _neo4j(neo4j_kwargs, cypher, params, timeout, write)
     emit([dict(zip(columns, row)) for row in rows], fmt, columns)

@@ -1,9 +1,11 @@
 """Cypher without a server: Neo4j-dialect queries on an embedded LadybugDB copy of the graph.
 
 LadybugDB (the maintained fork of Kùzu, PyPI ``ladybug``) is an in-process Cypher database.
-:class:`EmbeddedCypher` copies a partnergraph graph into an in-memory LadybugDB with the
+:class:`EmbeddedCypher` copies a partnergraph graph into a LadybugDB with the
 property-graph mapping of :mod:`propgraph` (one node table per kind, one relationship
 table per edge type, the same property names), then answers Cypher written for Neo4j.
+The copy is built in memory, or once per dataset on disk and reopened read-only by
+:mod:`cypher_cache` (what ``partnergraph query`` does).
 
 The two dialects differ in a few places. A thin, tested translation (:func:`translate`)
 closes the well-known gaps, and every construct whose answer would differ without a
@@ -22,6 +24,7 @@ Translations (Neo4j -> LadybugDB):
 * variable length: ``*1..3`` -> ``* TRAIL 1..3`` (Neo4j's no-repeated-relationship
   semantics), an open upper bound becomes the number of relationships;
 * ``shortestPath(...)`` / ``allShortestPaths(...)`` -> ``* SHORTEST`` / ``* ALL SHORTEST``;
+* ``head(x)`` / ``last(x)`` -> ``list_extract(x, ...)`` with a null index for an empty list;
 * result columns keep Neo4j's names (the expression as written).
 
 >>> from partnergraph.graph.build import load_graph
@@ -43,6 +46,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import combinations
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -97,7 +101,7 @@ SUPPORTED_FUNCTIONS = frozenset({
     "count", "collect", "min", "max", "sum",
     "size", "length", "nodes", "relationships",
     "tolower", "toupper", "trim", "ltrim", "rtrim", "replace", "split", "left", "right", "reverse",
-    "coalesce", "date", "abs", "type",
+    "coalesce", "date", "abs", "type", "head", "last",
     "shortestpath", "allshortestpaths", "all", "any", "none",
 })
 
@@ -457,6 +461,43 @@ def _translate_patterns(tokens: list[Token], ctx: _Context) -> list[Token]:
     return tokens
 
 
+#: ``head(x)`` / ``last(x)``: the element at this list_extract index (null for an empty list, as in Neo4j).
+LIST_ENDS = {"head": "1", "last": "-1"}
+
+
+def _translate_list_ends(text: str) -> str:
+    """``head(x)`` -> ``list_extract(x, CASE WHEN size(x) > 0 THEN 1 END)`` (``last``: index -1).
+
+    The engine's ``list_extract`` fails on an empty list where Neo4j's ``head``/``last`` give
+    null; a null index gives null. Runs last, on the translated text, innermost call first.
+
+    >>> _translate_list_ends("RETURN head(n.domains)")
+    'RETURN list_extract(n.domains, CASE WHEN size(n.domains) > 0 THEN 1 END)'
+    >>> _translate_list_ends("RETURN last(x)")
+    'RETURN list_extract(x, CASE WHEN size(x) > 0 THEN -1 END)'
+    """
+    while True:
+        tokens = tokenize(text)
+        code = _code(tokens)
+        calls = [n for n, i in enumerate(code) if tokens[i].low in LIST_ENDS and n + 1 < len(code)
+                 and tokens[code[n + 1]].text == "(" and not (n and tokens[code[n - 1]].text == ".")]
+        if not calls:
+            return text
+        n = calls[-1]  # the last call opened is innermost or after every other
+        depth, m = 0, n + 1
+        while m < len(code):
+            depth += tokens[code[m]].text == "("
+            depth -= tokens[code[m]].text == ")"
+            if depth == 0:
+                break
+            m += 1
+        if m == len(code):
+            raise UnsupportedQuery(f"the unbalanced {tokens[code[n]].text}( call")
+        arg = "".join(t.text for t in tokens[code[n + 1] + 1:code[m]]).strip()
+        call = f"list_extract({arg}, CASE WHEN size({arg}) > 0 THEN {LIST_ENDS[tokens[code[n]].low]} END)"
+        text = "".join(t.text for t in tokens[:code[n]]) + call + "".join(t.text for t in tokens[code[m] + 1:])
+
+
 def translate(cypher: str, ctx: _Context) -> str:
     """The LadybugDB query that answers a Neo4j query exactly, or :class:`UnsupportedQuery`."""
     tokens = tokenize(cypher.strip().rstrip(";"))
@@ -467,7 +508,7 @@ def translate(cypher: str, ctx: _Context) -> str:
     tokens = _translate_functions(tokens)
     tokens = _translate_labels(tokens, ctx)
     tokens = _translate_patterns(tokens, ctx)
-    return "".join(t.text for t in tokens)
+    return _translate_list_ends("".join(t.text for t in tokens))
 
 
 # --- the database ---------------------------------------------------------------------------
@@ -502,109 +543,152 @@ def _columns(records: list[dict]) -> dict[str, str]:
     return {k: _column_type(v) for k, v in sorted(values.items())}
 
 
-def _chunks(rows: list[dict], size: int = 5000):
+def _chunks(rows: list[dict], size: int = 20000):
     return (rows[k:k + size] for k in range(0, len(rows), size))
-
-
-def _present(rows: list[dict], columns: list[str]) -> list[str]:
-    """Columns set in at least one row (an all-null column would get the wrong parameter type)."""
-    return [c for c in columns if any(r.get(c) is not None for r in rows)]
 
 
 def _table(kind: str) -> str:
     return get_schema().neo4j_labels(kind)[1]
 
 
+def _create_node_table(conn, table: str, columns: dict[str, str]) -> None:
+    cols = "".join(f", `{c}` {t}" for c, t in columns.items() if c != "id")
+    conn.execute(f"CREATE NODE TABLE `{table}`(id STRING{cols}, PRIMARY KEY (id))")
+
+
+def _create_rel_table(conn, name: str, pairs: list[tuple[str, str]], columns: dict[str, str]) -> None:
+    ends = ", ".join(f"FROM `{a}` TO `{b}`" for a, b in pairs)
+    cols = "".join(f", `{c}` {t}" for c, t in columns.items())
+    conn.execute(f"CREATE REL TABLE `{name}`({ends}{cols})")
+
+
+def _casts(columns: dict[str, str]) -> list[str]:
+    return [f"CAST(r.`{c}` AS {t})" for c, t in columns.items()]
+
+
+def _rows(rows: list[dict], names: list[str]) -> dict:
+    return {"rows": [{c: r.get(c) for c in names} for r in rows]}
+
+
+def _create_nodes(conn, table: str, columns: dict[str, str], rows: list[dict]) -> None:
+    """Nodes with ``UNWIND $rows ... CREATE``.
+
+    Not COPY: a node COPY allocates every column for a whole node group (~32 MiB per table
+    of 26 columns, measured), while CREATE grows with the rows.
+    """
+    assign = ", ".join(f"`{c}`: {cast}" for c, cast in zip(columns, _casts(columns)))
+    for chunk in _chunks(rows):
+        conn.execute(f"UNWIND $rows AS r CREATE (:`{table}` {{id: r.id, {assign}}})",
+                     _rows(chunk, ["id", *columns]))
+
+
+def _copy_rels(conn, rtype: str, src: str, dst: str, columns: dict[str, str], rows: list[dict]) -> None:
+    """Relationships with ``COPY ... FROM (UNWIND $rows ...)``.
+
+    Not CREATE: a CREATE-ed relationship lands in an in-memory CSR group allocated for a whole
+    node group per (FROM, TO) table pair and direction (~9 MiB per pair, measured), while COPY
+    writes groups sized to the data. See docs/cypher.md, "Memory".
+    """
+    items = ", ".join(["r._from", "r._to", *_casts(columns)])
+    for chunk in _chunks(rows):
+        conn.execute(f"COPY `{rtype}` FROM (UNWIND $rows AS r RETURN {items}) (from='{src}', to='{dst}')",
+                     _rows(chunk, ["_from", "_to", *columns]))
+
+
+def build_database(conn, G: nx.MultiDiGraph) -> _Context:
+    """Load G into an empty LadybugDB through ``conn``, as :mod:`neo4j_backend` loads Neo4j.
+
+    One node table per kind plus :Source, one relationship table per type (only the
+    (from, to) table pairs the data has) plus EVIDENCED_BY; returns what the translation needs.
+    """
+    schema = get_schema()
+    nodes = {n: {**propgraph.node_properties(n, a), LABELS_COLUMN: [*propgraph.node_labels(a), MARKER_LABEL]}
+             for n, a in G.nodes(data=True)}
+    sources = [{**propgraph.source_properties(r), LABELS_COLUMN: [SOURCE_LABEL, MARKER_LABEL]}
+               for r in G.graph.get("sources", {}).values()]
+    label_tables: dict[str, set[str]] = {SOURCE_LABEL: {SOURCE_LABEL}, MARKER_LABEL: {SOURCE_LABEL}}
+    kind_tables = sorted({_table(kind) for kind in schema.node_kinds})
+    for kind in schema.node_kinds:
+        for label in [*schema.neo4j_labels(kind), MARKER_LABEL]:
+            label_tables.setdefault(label, set()).add(_table(kind))
+    node_columns = _columns(list(nodes.values()))
+    source_columns = _columns(sources)
+    for table in kind_tables:
+        _create_node_table(conn, table, node_columns)
+    _create_node_table(conn, SOURCE_LABEL, source_columns)
+    by_table: dict[str, list[dict]] = {SOURCE_LABEL: sources}
+    for n, props in nodes.items():
+        by_table.setdefault(_table(G.nodes[n]["kind"]), []).append(props)
+    for table, rows in by_table.items():
+        columns = node_columns if table != SOURCE_LABEL else source_columns
+        _create_nodes(conn, table, {c: t for c, t in columns.items() if c != "id"}, rows)
+
+    edges = [(u, v, propgraph.relationship_type(d), propgraph.edge_properties(k, d))
+             for u, v, k, d in G.edges(keys=True, data=True)]
+    rel_columns = _columns([e[3] for e in edges])
+    evidence_columns = {"position": "INT64", "quote": "STRING"}
+    groups: dict[tuple[str, str, str], list[dict]] = {}
+    for u, v, rtype, props in edges:
+        key = (rtype, _table(G.nodes[u]["kind"]), _table(G.nodes[v]["kind"]))
+        groups.setdefault(key, []).append({"_from": u, "_to": v, **props})
+    for n, a in G.nodes(data=True):
+        key = (EVIDENCE_TYPE, _table(a["kind"]), SOURCE_LABEL)
+        groups.setdefault(key, []).extend(
+            {"_from": n, "_to": e["source"], "quote": e["quote"], "position": i}
+            for i, e in enumerate(a.get("evidence", [])))
+    # Only the (from, to) table pairs the data has: a pattern over a pair without a table
+    # matches nothing, as in Neo4j.
+    for etype in [*schema.edge_types.values(), None]:
+        name = etype.neo4j_type if etype else EVIDENCE_TYPE
+        pairs = sorted((src, dst) for (rtype, src, dst) in groups if rtype == name)
+        if not pairs:  # a type without relationships still exists (and matches nothing)
+            pairs = [(kind_tables[0], SOURCE_LABEL if etype is None else kind_tables[0])]
+        _create_rel_table(conn, name, pairs, evidence_columns if etype is None else rel_columns)
+    for (rtype, src, dst), rows in groups.items():
+        columns = evidence_columns if rtype == EVIDENCE_TYPE else rel_columns
+        _copy_rels(conn, rtype, src, dst, columns, rows)
+    n_rels = max(1, sum(len(rows) for rows in groups.values()))
+    n_nodes = len(nodes) + len(sources)
+    return _Context(label_tables, max_trail=n_rels, max_shortest=max(1, n_nodes - 1))
+
+
 class EmbeddedCypher:
-    """An in-memory LadybugDB copy of a graph that answers Neo4j-dialect Cypher, read-only."""
+    """A LadybugDB copy of a graph that answers Neo4j-dialect Cypher, read-only.
+
+    ``EmbeddedCypher(G)`` builds an in-memory copy; :meth:`open` opens a database built
+    before (by :mod:`cypher_cache`) read-only, without touching the graph.
+    """
 
     def __init__(self, G: nx.MultiDiGraph, module: str = "ladybug"):
+        self._connect(module, ":memory:", read_only=False)
+        self._start(build_database(self._conn, G))
+
+    @classmethod
+    def open(cls, database: str | Path, context: _Context, module: str = "ladybug") -> "EmbeddedCypher":
+        """The engine over a database file written by :func:`build_database`, opened read-only."""
+        engine = cls.__new__(cls)
+        engine._connect(module, str(database), read_only=True)
+        engine._start(context)
+        return engine
+
+    def _connect(self, module: str, path: str, read_only: bool) -> None:
         import importlib
 
         self._lb = importlib.import_module(module)
-        self._db = self._lb.Database(":memory:")
+        self._db = self._lb.Database(path, read_only=read_only)
         self._conn = self._lb.Connection(self._db)
-        self._build(G)
 
-    def _build(self, G: nx.MultiDiGraph) -> None:
-        """The Neo4j load of :mod:`neo4j_backend`, as tables: kinds, :Source, relationship types."""
-        schema = get_schema()
-        nodes = {n: {**propgraph.node_properties(n, a), LABELS_COLUMN: [*propgraph.node_labels(a), MARKER_LABEL]}
-                 for n, a in G.nodes(data=True)}
-        sources = [{**propgraph.source_properties(r), LABELS_COLUMN: [SOURCE_LABEL, MARKER_LABEL]}
-                   for r in G.graph.get("sources", {}).values()]
-        label_tables: dict[str, set[str]] = {SOURCE_LABEL: {SOURCE_LABEL}, MARKER_LABEL: {SOURCE_LABEL}}
-        kind_tables = sorted({_table(kind) for kind in schema.node_kinds})
-        for kind in schema.node_kinds:
-            for label in [*schema.neo4j_labels(kind), MARKER_LABEL]:
-                label_tables.setdefault(label, set()).add(_table(kind))
-        node_columns = _columns(list(nodes.values()))
-        for table in kind_tables:
-            self._create_node_table(table, node_columns)
-        self._create_node_table(SOURCE_LABEL, _columns(sources))
-        by_table: dict[str, list[dict]] = {SOURCE_LABEL: sources}
-        for n, props in nodes.items():
-            by_table.setdefault(_table(G.nodes[n]["kind"]), []).append(props)
-        for table, rows in by_table.items():
-            self._copy_nodes(table, rows, list(node_columns if table != SOURCE_LABEL else _columns(sources)))
-
-        edges = [(u, v, propgraph.relationship_type(d), propgraph.edge_properties(k, d))
-                 for u, v, k, d in G.edges(keys=True, data=True)]
-        rel_columns = _columns([e[3] for e in edges])
-        evidence_columns = {"position": "INT64", "quote": "STRING"}
-        groups: dict[tuple[str, str, str], list[dict]] = {}
-        for u, v, rtype, props in edges:
-            key = (rtype, _table(G.nodes[u]["kind"]), _table(G.nodes[v]["kind"]))
-            groups.setdefault(key, []).append({"_from": u, "_to": v, **props})
-        for n, a in G.nodes(data=True):
-            key = (EVIDENCE_TYPE, _table(a["kind"]), SOURCE_LABEL)
-            groups.setdefault(key, []).extend(
-                {"_from": n, "_to": e["source"], "quote": e["quote"], "position": i}
-                for i, e in enumerate(a.get("evidence", [])))
-        # Only the (from, to) table pairs the data has: each pair costs memory per column, and a
-        # pattern over a pair that has no table matches nothing, as in Neo4j.
-        for etype in [*schema.edge_types.values(), None]:
-            name = etype.neo4j_type if etype else EVIDENCE_TYPE
-            pairs = sorted((src, dst) for (rtype, src, dst) in groups if rtype == name)
-            if not pairs:  # a type without relationships still exists (and matches nothing)
-                pairs = [(kind_tables[0], SOURCE_LABEL if etype is None else kind_tables[0])]
-            self._create_rel_table(name, pairs, evidence_columns if etype is None else rel_columns)
-        for (rtype, src, dst), rows in groups.items():
-            columns = evidence_columns if rtype == EVIDENCE_TYPE else rel_columns
-            self._copy_rels(rtype, src, dst, rows, list(columns))
-
+    def _start(self, context: _Context) -> None:
         self._ids = {}
         for internal, node_id in self._conn.execute("MATCH (n) RETURN id(n), n.id").get_all():
             self._ids[(internal["table"], internal["offset"])] = node_id
-        n_rels = max(1, sum(len(rows) for rows in groups.values()))
-        n_nodes = len(nodes) + len(sources)
-        self._conn.execute(f"CALL var_length_extend_max_depth={max(30, n_rels)}")
-        self.context = _Context(label_tables, max_trail=n_rels, max_shortest=max(1, n_nodes - 1))
+        self._conn.execute(f"CALL var_length_extend_max_depth={max(30, context.max_trail)}")
+        self.context = context
 
-    def _create_node_table(self, table: str, columns: dict[str, str]) -> None:
-        cols = "".join(f", `{c}` {t}" for c, t in columns.items() if c != "id")
-        self._conn.execute(f"CREATE NODE TABLE `{table}`(id STRING{cols}, PRIMARY KEY (id))")
-
-    def _create_rel_table(self, name: str, pairs: list[tuple[str, str]], columns: dict[str, str]) -> None:
-        ends = ", ".join(f"FROM `{a}` TO `{b}`" for a, b in pairs)
-        cols = "".join(f", `{c}` {t}" for c, t in columns.items())
-        self._conn.execute(f"CREATE REL TABLE `{name}`({ends}{cols})")
-
-    def _copy_nodes(self, table: str, rows: list[dict], columns: list[str]) -> None:
-        for chunk in _chunks(rows):
-            present = _present(chunk, columns)
-            assign = ", ".join(f"`{c}`: r.`{c}`" for c in present)
-            self._conn.execute(f"UNWIND $rows AS r CREATE (:`{table}` {{{assign}}})",
-                               {"rows": [{c: r.get(c) for c in present} for r in chunk]})
-
-    def _copy_rels(self, rtype: str, src: str, dst: str, rows: list[dict], columns: list[str]) -> None:
-        for chunk in _chunks(rows):
-            present = _present(chunk, columns)
-            assign = ", ".join(f"`{c}`: r.`{c}`" for c in present)
-            self._conn.execute(
-                f"UNWIND $rows AS r MATCH (a:`{src}` {{id: r._from}}), (b:`{dst}` {{id: r._to}}) "
-                f"CREATE (a)-[:`{rtype}` {{{assign}}}]->(b)",
-                {"rows": [{"_from": r["_from"], "_to": r["_to"], **{c: r.get(c) for c in present}} for r in chunk]})
+    def close(self) -> None:
+        """Release the database (the engine cannot answer afterwards)."""
+        self._conn.close()
+        self._db.close()
 
     def translate(self, cypher: str) -> str:
         """The query this engine runs for a Neo4j query (or :class:`UnsupportedQuery`)."""

@@ -36,6 +36,15 @@ UNWIND $rows AS row
 MERGE (n:`Actor` {id: row.id})
 SET n = row.props, n:`PartnerGraph`:`GovernmentBody`
 REMOVE n:`InternationalOrganisation`:`Person`:`RegionalOrganisation`:`State`:`Union`
+WITH n, row
+OPTIONAL MATCH (n)-[old:`EVIDENCED_BY`]->(:`Source`)
+DELETE old
+WITH DISTINCT n, row
+UNWIND range(0, size(row.props.evidence_quotes) - 1) AS i
+MATCH (s:`Source` {id: row.props.evidence_sources[i]})
+CREATE (n)-[:`EVIDENCED_BY` {quote: row.props.evidence_quotes[i], position: i}]->(s)
+>>> [len(tx) for tx in transaction_plan(plan, batch_size=20)]    # batches per write transaction
+[9, 11, 5, 1, 2, 2]
 """
 
 from __future__ import annotations
@@ -46,6 +55,7 @@ import time
 from collections import Counter, defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any, Callable, Iterator
 
 import networkx as nx
@@ -244,26 +254,26 @@ def _source_statement(G: nx.MultiDiGraph) -> Statement:
 
 
 def _node_cypher(labels: list[str]) -> str:
+    """MERGE the nodes of one label set and (re)link each to its sources, in one statement.
+
+    The ``EVIDENCED_BY`` links are made from the node's own ``evidence_sources``
+    and ``evidence_quotes`` (sent once, as properties); old links are deleted
+    first, so a reload with changed evidence leaves exactly the new links.
+    """
     family, kind = labels[0], labels[1]
     others = [k for k in _kind_labels(family) if k != kind]
     remove = f"\nREMOVE n:{':'.join(_name(k) for k in others)}" if others else ""
     return (
         "UNWIND $rows AS row\n"
         f"MERGE (n:{_name(family)} {{id: row.id}})\n"
-        f"SET n = row.props, n:{_name(MARKER_LABEL)}:{_name(kind)}" + remove
-    )
-
-
-def _evidence_cypher(family: str) -> str:
-    return (
-        "UNWIND $rows AS row\n"
-        f"MATCH (n:{_name(family)} {{id: row.id}})\n"
+        f"SET n = row.props, n:{_name(MARKER_LABEL)}:{_name(kind)}" + remove + "\n"
+        "WITH n, row\n"
         f"OPTIONAL MATCH (n)-[old:{_name(EVIDENCE_TYPE)}]->(:{_name(SOURCE_LABEL)})\n"
         "DELETE old\n"
         "WITH DISTINCT n, row\n"
-        "UNWIND row.evidence AS ev\n"
-        f"MATCH (s:{_name(SOURCE_LABEL)} {{id: ev.source}})\n"
-        f"CREATE (n)-[:{_name(EVIDENCE_TYPE)} {{quote: ev.quote, position: ev.position}}]->(s)"
+        "UNWIND range(0, size(row.props.evidence_quotes) - 1) AS i\n"
+        f"MATCH (s:{_name(SOURCE_LABEL)} {{id: row.props.evidence_sources[i]}})\n"
+        f"CREATE (n)-[:{_name(EVIDENCE_TYPE)} {{quote: row.props.evidence_quotes[i], position: i}}]->(s)"
     )
 
 
@@ -277,21 +287,33 @@ def _relationship_cypher(rel_type: str, from_label: str, to_label: str) -> str:
     )
 
 
+_SCALAR_TYPES = frozenset({str, int, float, bool, date, datetime})
+
+
+def _storable(value) -> bool:
+    """A scalar Neo4j stores, or a list of scalars of one type (exact types first: this runs per property)."""
+    kind = type(value)
+    if kind in _SCALAR_TYPES:
+        return True
+    if kind is list:
+        kinds = set(map(type, value))
+        if kinds <= _SCALAR_TYPES:
+            return len(kinds) <= 1
+    scalar = (str, int, float, bool, date)
+    return isinstance(value, scalar) or (
+        isinstance(value, list) and all(isinstance(v, scalar) for v in value) and len({type(v) for v in value}) <= 1
+    )
+
+
 def _check_storable(where: str, props: dict) -> None:
     """Neo4j stores scalars and homogeneous lists of scalars only; say which property is not one."""
-    from datetime import date
-
-    scalar = (str, int, float, bool, date)
     for key, value in props.items():
-        ok = isinstance(value, scalar) or (
-            isinstance(value, list) and all(isinstance(v, scalar) for v in value) and len({type(v) for v in value}) <= 1
-        )
-        if not ok:
+        if not _storable(value):
             raise ValueError(f"{where}: property {key!r} = {value!r} cannot be stored in Neo4j (not a scalar or a list of one type)")
 
 
 def load_plan(G: nx.MultiDiGraph) -> list[Statement]:
-    """The statements that load ``G``, in order: sources, nodes by label set, evidence links, relationships.
+    """The statements that load ``G``, in order: sources, nodes (with their evidence links) by label set, relationships.
 
     Checks every property before anything is sent, so a graph that cannot be stored fails here.
 
@@ -300,32 +322,65 @@ def load_plan(G: nx.MultiDiGraph) -> list[Statement]:
     >>> sum(len(s.rows) for s in plan if s.what.startswith("relationships"))
     50
     """
+    labels_of_kind: dict[str, list[str]] = {}  # node_labels per kind, computed once
     family_of = {}
     nodes: dict[tuple[str, ...], list[dict]] = defaultdict(list)
-    evidence: dict[str, list[dict]] = defaultdict(list)
     for node_id, attrs in G.nodes(data=True):
-        labels = node_labels(attrs)
+        kind = attrs.get("kind")
+        labels = labels_of_kind.get(kind) or labels_of_kind.setdefault(kind, node_labels(attrs))
         family_of[node_id] = labels[0]
-        props = node_properties_checked(node_id, attrs)
-        nodes[tuple(labels)].append({"id": node_id, "props": props})
-        items = [{"source": e["source"], "quote": e["quote"], "position": i} for i, e in enumerate(attrs.get("evidence", []))]
-        evidence[labels[0]].append({"id": node_id, "evidence": items})
+        nodes[tuple(labels)].append({"id": node_id, "props": node_properties_checked(node_id, attrs)})
     rels: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
     for u, v, key, data in G.edges(keys=True, data=True):
         props = edge_properties(key, data)
         _check_storable(f"relation {key}", props)
         rels[(relationship_type(data), family_of[u], family_of[v])].append({"id": key, "from": u, "to": v, "props": props})
-    for where, props in (("source " + s["id"], s["props"]) for s in _source_statement(G).rows):
-        _check_storable(where, props)
+    sources = _source_statement(G)
+    for row in sources.rows:
+        _check_storable("source " + row["id"], row["props"])
 
-    plan = [_source_statement(G)]
+    plan = [sources]
     plan += [Statement(f"nodes :{':'.join(labels)}", _node_cypher(list(labels)), rows) for labels, rows in sorted(nodes.items())]
-    plan += [Statement(f"evidence of :{family}", _evidence_cypher(family), rows) for family, rows in sorted(evidence.items())]
     plan += [
         Statement(f"relationships :{t} (:{a})->(:{b})", _relationship_cypher(t, a, b), rows)
         for (t, a, b), rows in sorted(rels.items())
     ]
     return plan
+
+
+def transaction_plan(
+    plan: list[Statement], batch_size: int = DEFAULT_BATCH_SIZE, transaction_size: int | None = None
+) -> list[list[tuple[Statement, list[dict]]]]:
+    """How a load sends ``plan``: transactions, each a list of (statement, batch of rows).
+
+    Every statement runs on batches of at most ``batch_size`` rows; consecutive
+    batches share a transaction while it holds at most ``transaction_size``
+    rows (default: ``batch_size``), so the many small statements of a small
+    graph do not each pay for a commit.
+
+    >>> plan = [Statement("a", "A", [{}] * 5), Statement("b", "B", [{}] * 2), Statement("c", "C", [{}] * 4)]
+    >>> [[(s.what, len(rows)) for s, rows in tx] for tx in transaction_plan(plan, batch_size=3, transaction_size=6)]
+    [[('a', 3), ('a', 2)], [('b', 2), ('c', 3), ('c', 1)]]
+    """
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    limit = batch_size if transaction_size is None else transaction_size
+    if limit < 1:
+        raise ValueError("transaction_size must be at least 1")
+    transactions: list[list[tuple[Statement, list[dict]]]] = []
+    current: list[tuple[Statement, list[dict]]] = []
+    held = 0
+    for statement in plan:
+        for start in range(0, len(statement.rows), batch_size):
+            chunk = statement.rows[start : start + batch_size]
+            if current and held + len(chunk) > limit:
+                transactions.append(current)
+                current, held = [], 0
+            current.append((statement, chunk))
+            held += len(chunk)
+    if current:
+        transactions.append(current)
+    return transactions
 
 
 def node_properties_checked(node_id: str, attrs: dict) -> dict:
@@ -351,10 +406,12 @@ class LoadReport:
     transactions: int
     wiped_nodes: int
     seconds: float
+    batches: int = 0  # UNWIND statements run (several may share a transaction)
 
 
-def _run_rows(tx, cypher: str, rows: list[dict]) -> None:
-    tx.run(cypher, rows=rows).consume()
+def _run_batches(tx, batches: list[tuple[Statement, list[dict]]]) -> None:
+    for statement, rows in batches:
+        tx.run(statement.cypher, rows=rows).consume()
 
 
 def _create_constraints(session) -> None:
@@ -393,39 +450,38 @@ def load(
     *,
     wipe_first: bool = False,
     batch_size: int = DEFAULT_BATCH_SIZE,
+    transaction_size: int | None = None,
     progress: Progress | None = None,
 ) -> LoadReport:
     """Load ``G`` (a graph from :func:`partnergraph.graph.build.load_graph`) into Neo4j.
 
     Constraints first, then every statement of :func:`load_plan` in batches of
-    ``batch_size`` rows, one managed write transaction (with the driver's
-    retries) per batch. ``progress(n)`` is called after each batch with its row
-    count. The plan is built, and every property checked, before connecting.
+    at most ``batch_size`` rows, grouped into managed write transactions (with
+    the driver's retries) of at most ``transaction_size`` rows (default:
+    ``batch_size``; see :func:`transaction_plan`). ``progress(n)`` is called
+    after each committed transaction with its row count. The plan is built,
+    and every property checked, before connecting.
     """
-    if batch_size < 1:
-        raise ValueError("batch_size must be at least 1")
     plan = load_plan(G)
+    transactions = transaction_plan(plan, batch_size, transaction_size)
     started = time.perf_counter()
-    transactions = 0
     with open_driver(settings) as driver, _session(driver, settings, write=True) as session, translated_errors(settings):
         wiped = _wipe(session, 10_000) if wipe_first else 0
         _create_constraints(session)
-        for statement in plan:
-            for start in range(0, len(statement.rows), batch_size):
-                chunk = statement.rows[start : start + batch_size]
-                session.execute_write(_run_rows, statement.cypher, chunk)
-                transactions += 1
-                if progress:
-                    progress(len(chunk))
+        for batches in transactions:
+            session.execute_write(_run_batches, batches)
+            if progress:
+                progress(sum(len(rows) for _, rows in batches))
     return LoadReport(
         sources=len(G.graph.get("sources", {})),
         nodes=G.number_of_nodes(),
         relationships=G.number_of_edges(),
         evidence_links=sum(len(a.get("evidence", [])) for _, a in G.nodes(data=True)),
         statements=len(plan),
-        transactions=transactions,
+        transactions=len(transactions),
         wiped_nodes=wiped,
         seconds=time.perf_counter() - started,
+        batches=sum(len(t) for t in transactions),
     )
 
 

@@ -68,7 +68,8 @@ def test_report_counts_what_was_sent(loaded, seed):
     _, report = loaded
     assert (report.nodes, report.relationships, report.sources) == (33, 50, 2)
     assert report.evidence_links == sum(len(a["evidence"]) for _, a in seed.nodes(data=True))
-    assert report.transactions > report.statements  # batch_size=7 splits the larger statements
+    assert report.batches > report.statements  # batch_size=7 splits the larger statements
+    assert report.transactions < report.batches  # ... and small batches share a transaction (<= 7 rows each)
 
 
 def test_every_node_arrives_with_its_labels_and_properties(loaded, seed, neo4j_driver):
@@ -221,3 +222,45 @@ def test_connection_problems_are_clear(loaded):
     assert result.exit_code == 1
     assert "cannot reach a Neo4j server at bolt://127.0.0.1:9" in result.output
     assert "Traceback" not in result.output
+
+
+def test_changed_evidence_replaces_the_evidence_links(loaded, seed, neo4j_driver):
+    settings, _ = loaded
+    first, second = seed.nodes["viet-nam"]["evidence"]
+    changed = seed.copy()
+    changed.nodes["viet-nam"]["evidence"] = [second]  # one link fewer, and the other one moves to position 0
+    query = ("MATCH (n {id: 'viet-nam'})-[e:EVIDENCED_BY]->(s:Source) "
+             "RETURN e.position AS i, s.id AS source, e.quote AS quote ORDER BY i")
+    try:
+        nb.load(settings, changed, batch_size=3, transaction_size=10)
+        with neo4j_driver.session(database=settings.database) as session:
+            assert [dict(r) for r in session.run(query)] == [{"i": 0, **second}]
+    finally:
+        nb.load(settings, seed)
+    with neo4j_driver.session(database=settings.database) as session:
+        assert [dict(r) for r in session.run(query)] == [{"i": 0, **first}, {"i": 1, **second}]
+    assert nb.status(settings, seed).in_sync
+
+
+def test_batch_and_transaction_sizes_give_the_same_graph(loaded, seed, neo4j_driver):
+    settings, _ = loaded
+    nb.load(settings, seed, wipe_first=True)
+    reference = dump(neo4j_driver, settings.database)
+    seen = []
+    for batch_size, transaction_size in ((1, 1), (4, 50), (10_000, 10_000)):
+        rows = []
+        report = nb.load(settings, seed, wipe_first=True, batch_size=batch_size, transaction_size=transaction_size,
+                         progress=rows.append)
+        assert dump(neo4j_driver, settings.database) == reference
+        assert sum(rows) == nb.plan_size(seed) and len(rows) == report.transactions
+        assert max(rows) <= transaction_size
+        seen.append(report.transactions)
+    assert seen[0] == nb.plan_size(seed) and seen[0] > seen[1] > seen[2] == 1
+
+
+def test_bad_batch_sizes_are_refused_before_connecting(seed):
+    unreachable = nb.Neo4jSettings("bolt://127.0.0.1:9", "neo4j", "x")
+    with pytest.raises(ValueError, match="batch_size must be at least 1"):
+        nb.load(unreachable, seed, batch_size=0)
+    with pytest.raises(ValueError, match="transaction_size must be at least 1"):
+        nb.load(unreachable, seed, transaction_size=0)

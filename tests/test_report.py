@@ -24,7 +24,7 @@ def G():
 
 def test_cli_report_md_covers_every_instrument_and_actor(G, tmp_path):
     target = tmp_path / "report.md"
-    result = CliRunner().invoke(cli, ["report", "-o", str(target)])
+    result = CliRunner().invoke(cli, ["report", "-o", str(target), "--no-pictures"])
     assert result.exit_code == 0, result.output
     text = target.read_text("utf-8")
     missing = [a["name"] for _, a in G.nodes(data=True) if a["name"] not in text]
@@ -70,3 +70,21 @@ def test_cli_report_errors_are_clean(tmp_path):
     result = CliRunner().invoke(cli, ["report", "--figure", "network"])
     assert result.exit_code == 1 and "write SLOT=FILE" in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_report_draws_its_pictures_beside_markdown_and_inside_html(tmp_path):
+    from matplotlib import image as mpimg
+
+    result = CliRunner().invoke(cli, ["report", "-o", str(tmp_path / "brief.md")])
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "brief.md").read_text("utf-8")
+    linked = re.findall(r"!\[([^\]]+)\]\((brief_files/[^)]+\.png)\)", text)
+    names = {alt for alt, _ in linked}
+    assert {"The partnership network", "Timeline", "Centrality of the actors", "Around European Union"} <= names
+    for _, rel in linked:
+        assert mpimg.imread(tmp_path / rel).shape[0] > 200   # a real, readable PNG
+    result = CliRunner().invoke(cli, ["report", "--format", "html", "-o", str(tmp_path / "brief.html")])
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "brief.html").read_text("utf-8")
+    assert html.count("data:image/png;base64,") == len(linked)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["brief.html", "brief.md", "brief_files"]

@@ -205,25 +205,33 @@ class _Document:
         quote = f.sentence.text
         actors = {id(m): self.actor(m, quote) for m in f.actors}
         clause = _clauses(f)
-        offices = self._titles(f, actors, quote)
+        offices, office_of = self._titles(f, actors, quote)
         self._owners(f, actors, quote)
         mentions = _main_instruments(f)
-        inside = {id(a) for m in f.instruments for a in m.inside}
+        inside = {id(a) for m in f.instruments for a in m.inside} | _within_actors(f)
         free = [m for m in f.actors if id(m) not in inside]
         venues = {id(a) for a in free if a.kind == "state" and a.i > 0 and (a.i - 1) in f.place_marker_at}
         earlier, members = self._comparison(f, free, actors, quote)
         aside = {id(a) for a in earlier + members} | _speakers(f, self.rules, self.lang)
-        agents = self._verb_relations(f, actors, free, mentions, quote)
+        agents = self._verb_relations(f, actors, free, mentions, quote, office_of)
+        appositives = _appositives(f, mentions, self.rules, self.lang)
+        nearest = {id(a): _nearest(a, mentions) for a in free}
+        shared = _coordinated(f, mentions, self.rules, self.lang)  # "A and B held X and Y": X's actors are Y's
         for m in mentions:
-            near = [a for a in free if id(a) not in venues | offices | aside and _nearest(a, mentions) is m]
+            near = [a for a in free if id(a) not in venues | offices | aside
+                    and (nearest[id(a)] is m or (nearest[id(a)] is not None and id(nearest[id(a)]) in shared.get(id(m), ())))]
             scope = [actors[id(a)] for a in near if actors[id(a)].kind in ORGANISATIONS or m.kind in EVENT_KINDS]
-            scope += [actors[id(a)] for a in m.inside if m.entry is None or not m.entry.node_id]
+            scope += [actors[id(a)] for a in m.inside if m.entry is None or not m.entry.node_id
+                      or _key_of(self, a) in set(self.G.predecessors(m.entry.node_id))]
             if self.speaker is not None and f.sentence.quoted and _speaker_owns(f, m, self.rules, self.lang):
                 scope.append(self.speaker)
+            if id(m) in appositives:  # "Operation Atalanta, the EU's counter-piracy operation": the same one
+                self._apply(self._named(appositives[id(m)]), f, m, scope, actors, agents, venues, clause, quote)
+                continue
             parts = self._split(m, scope, f, mentions) if self._bilateral(m) else [(m, scope)]
             for mention, part in parts:
                 self._attach(f, m, mention, part, actors, agents, venues, clause, quote)
-            if earlier and self._bilateral(m):
+            if earlier and (self._bilateral(m) or _indefinite_name(f, m, self.rules)):
                 self._earlier_instrument(f, m, scope, [actors[id(a)] for a in earlier], quote)
 
     def _comparison(self, f: Found, free: list[Mention], actors: dict, quote: str) -> tuple[list, list]:
@@ -245,13 +253,23 @@ class _Document:
                                                                            "international_organisation")), None)
                 if org is not None:
                     members.append(org)
+        nouns = [tuple(w.lower().split()) for w in self.rules["comparatives"]["member_nouns"].get(self.lang, [])]
+        classed = []  # "the third ASEAN member state, after A and B": A and B are members too
+        for i, j in f.ordinal_at:
+            org = next((a for a in free if j <= a.i <= j + 1 and a.kind in ("union", "regional_organisation",
+                                                                             "international_organisation")), None)
+            if org is not None and any(tuple(t.lower for t in toks[org.j:org.j + len(n)]) == n for n in nouns):
+                members.append(org)
+                classed.append(org)
         earlier = _same_actors(self, free, earlier)
         members = _same_actors(self, free, members)
         subject = next((a for a in free if a.j <= f.ordinal_at[0][0] and a not in earlier), None)
         for org in members:
-            if subject is not None:
-                self.relate(actors[id(subject)], "member_of", actors[id(org)], quote, None, 0.6,
-                            f"'{f.sentence.span_text(*f.ordinal_at[0])} ... in {org.text}'")
+            joined = [subject] + (earlier if any(_key_of(self, org) == _key_of(self, c) for c in classed) else [])
+            for who in joined:
+                if who is not None and actors[id(who)].kind == "state":
+                    self.relate(actors[id(who)], "member_of", actors[id(org)], quote, None, 0.6,
+                                f"'{f.sentence.span_text(*f.ordinal_at[0])} ... {org.text}'")
         return earlier, members
 
     def _earlier_instrument(self, f: Found, m: Mention, scope: list[Cand], earlier: list[Cand], quote: str) -> None:
@@ -360,41 +378,68 @@ class _Document:
                 owners.add(_key_of(self, a))
         return owners
 
-    def _titles(self, f: Found, actors: dict, quote: str) -> set[int]:
-        """holds_office_in from a titled person to the nearest body; the ids of those bodies' mentions."""
-        offices = set()
+    def _titles(self, f: Found, actors: dict, quote: str) -> tuple[set[int], dict[int, Mention]]:
+        """holds_office_in from a titled person to the body the title names; the ids of those bodies' mentions
+        (and of the places a post is accredited to), and each person's office mention by the person's id."""
+        offices, office_of = set(), {}
         honorifics = set(self.rules.get("honorifics", []))
         for p in f.actors:
             if p.kind != "person" or not p.title or p.title in honorifics:
                 continue
-            orgs = [a for a in f.actors if a.kind in ORGANISATIONS and abs(a.i - p.i) <= 14]
-            orgs.sort(key=lambda a: (a.kind != "government_body", abs(a.i - p.i)))
-            if orgs:
-                role = {"role_vi" if self.lang == "vi" else "role": p.title}
-                self.relate(actors[id(p)], "holds_office_in", actors[id(orgs[0])], quote, None, 0.6,
-                            f"the title {p.title!r} next to {orgs[0].text!r}", role=role)
-                offices.add(id(orgs[0]))
-        return offices
+            org, posted = _office(f, p, self.rules, self.lang)
+            offices |= {id(a) for a in posted}
+            if org is None:
+                continue
+            role = {"role_vi" if self.lang == "vi" else "role": p.title}
+            self.relate(actors[id(p)], "holds_office_in", actors[id(org)], quote, None, 0.6,
+                        f"the title {p.title!r} next to {org.text!r}", role=role)
+            offices.add(id(org))
+            office_of[id(p)] = org
+        return offices, office_of
 
     def _owners(self, f: Found, actors: dict, quote: str) -> None:
+        """part_of from a body to the state or union in its name, or to the ministry named after it
+        ('Cục An ninh mạng, Bộ Công an'); accredited_to the state a delegation's name places it in."""
         for body in f.actors:
             if body.owner is not None and id(body.owner) in actors:
                 self.relate(actors[id(body)], "part_of", actors[id(body.owner)], quote, None, 0.7,
                             f"{body.owner.text!r} is part of the body's name")
+            if body.posted_to is not None and id(body.posted_to) in actors:
+                self.relate(actors[id(body)], "accredited_to", actors[id(body.posted_to)], quote, None, 0.7,
+                            f"the body's name places it in {body.posted_to.text!r}")
+        parents = {tuple(h.lower().split()) for h in self.rules["parent_heads"].get(self.lang, [])}
+        bodies = sorted((a for a in f.actors if a.kind == "government_body"), key=lambda a: a.i)
+        for a, b in itertools.pairwise(bodies):
+            head = lambda m: tuple(t.lower for t in f.sentence.tokens[m.i:m.i + 2])  # noqa: E731
+            is_parent = lambda m: any(head(m)[:len(p)] == p for p in parents)  # noqa: E731
+            if _gap(f, a.j - 1, b.i) == "," and is_parent(b) and not is_parent(a):
+                self.relate(actors[id(a)], "part_of", actors[id(b)], quote, None, 0.6,
+                            f"{a.text!r} followed by {b.text!r}")
 
-    def _verb_relations(self, f: Found, actors: dict, free: list[Mention], mentions: list[Mention], quote: str) -> dict:
-        """funds/hosts/leads (the nearest organisation to the verb), supports and member_of (before -> after)."""
+    def _verb_relations(self, f: Found, actors: dict, free: list[Mention], mentions: list[Mention], quote: str,
+                        office_of: dict | None = None) -> dict:
+        """funds/hosts/leads (the organisation nearest to the verb, and those joined to it by 'and'; a person
+        stands for the body of their title), supports and member_of (before -> after)."""
         agents: dict = {}
+        office_of = office_of or {}
         for i, j, rtype in f.relation_cues:
             spec = self.rules["relation_cues"][rtype]
             if spec.get("agent") == "nearest" and mentions:
-                orgs = [a for a in free if actors[id(a)].kind in ORGANISATIONS]
-                if not orgs:
+                units = _agent_units(f, free, office_of, actors)
+                if not units:
                     continue
-                agent = min(orgs, key=lambda a: min(abs(a.j - i), abs(a.i - j)))
                 target = min(mentions, key=lambda m: min(abs(m.j - i), abs(m.i - j)))
-                agents[(actors[id(agent)].key, id(target))] = (actors[id(agent)].key, target, rtype,
-                                                                f"the verb {f.sentence.span_text(i, j)!r}")
+                if not _passive_ok(f, i, j, units, spec, self.lang):
+                    continue
+                group = _agent_group(f, units, i, j, self.rules, self.lang)
+                if rtype == "hosts" and target.kind not in EVENT_KINDS and spec.get("otherwise"):
+                    rtype_here = spec["otherwise"]
+                else:
+                    rtype_here = rtype
+                for unit in group:
+                    agent = actors[id(unit[2])]
+                    agents[(agent.key, id(target))] = (agent.key, target, rtype_here,
+                                                       f"the verb {f.sentence.span_text(i, j)!r}")
             elif spec.get("agent") == "before":
                 subjects = _conjoined_before(f, free, i)
                 objects = [self._resolved(m) for m in mentions if m.i >= j][:1] or [actors[id(a)] for a in free if a.i >= j]
@@ -466,6 +511,126 @@ def _key_of(doc: _Document, m: Mention) -> str:
     if e is not None and e.node_id:
         return e.node_id
     return f"new:{(e.kind if e else m.kind)}:{fold(e.name if e else m.text)}"
+
+
+def _coordinated(f: Found, mentions: list[Mention], rules: dict, lang: str) -> dict[int, set[int]]:
+    """Mentions joined by 'and' ('held a joint exercise and a Security Dialogue'), by id: the ids joined to each."""
+    joins = {w.lower() for w in rules["instrument_conjunctions"].get(lang, [])}
+    determiners = {w.lower() for w in rules["apposition_determiners"].get(lang, [])} | {"các", "một"}
+    shared: dict[int, set[int]] = {}
+    for a, b in itertools.pairwise(mentions):
+        words = [w for w in re.findall(r"\w+", _gap_text(f, a.j - 1, b.i).lower()) if w not in determiners]
+        if a.j <= b.i and " ".join(words) in joins:
+            shared.setdefault(id(a), set()).add(id(b))
+            shared.setdefault(id(b), set()).add(id(a))
+    return shared
+
+
+def _indefinite_name(f: Found, m: Mention, rules: dict) -> bool:
+    """'a Maritime Security Dialogue': a named kind of instrument, not one instrument (each pair has its own)."""
+    toks = f.sentence.tokens
+    return m.named and m.kind in rules["bilateral_kinds"] and m.i > 0 and toks[m.i - 1].lower in ("a", "an")
+
+
+def _appositives(f: Found, mentions: list[Mention], rules: dict, lang: str) -> dict[int, Mention]:
+    """Unnamed cue phrases in apposition to a named instrument of the same kind, by id: the named one."""
+    found = {}
+    determiners = {w.lower() for w in rules["apposition_determiners"].get(lang, [])}
+    for a, b in itertools.pairwise(mentions):
+        if not a.named or b.named or b.anaphoric or b.kind != a.kind:
+            continue
+        gap = _gap_text(f, a.j - 1, b.i).strip()
+        if not gap.startswith(","):
+            continue
+        words = [w for w in re.findall(r"\w+", re.sub(r"[’']s\b", "", gap)) if w.lower() not in determiners]
+        between = [x for x in f.actors if a.j <= x.i and x.j <= b.i]
+        named = " ".join(x.text for x in between)
+        if all(w in named for w in words):
+            found[id(b)] = a
+    return found
+
+
+def _within_actors(f: Found) -> set[int]:
+    """Ids of actors named inside another actor's name (the state in 'Ministry of Defence of Japan')."""
+    return {id(a) for a in f.actors for b in f.actors
+            if a is not b and b.i <= a.i and a.j <= b.j and (b.j - b.i) > (a.j - a.i)}
+
+
+def _office(f: Found, p: Mention, rules: dict, lang: str) -> tuple[Mention | None, list[Mention]]:
+    """The organisation a person's title names, and the actors the post is accredited to.
+
+    Next to the title: right before it ("EU Ambassador"), between it and the name ("Thứ trưởng Bộ Quốc phòng
+    X"), or after it when the name comes first ("X, Ambassador of the EU to ASEAN", "X, Cục trưởng Cục Y").
+    Failing these, the nearest organisation in the person's clause that is not reported speech."""
+    ti, tj = p.title_at or (p.i, p.i)
+    orgs = [a for a in f.actors if a.kind in ORGANISATIONS and id(a) not in _within_actors(f)]
+    links = {w.lower() for w in rules["accreditation_words"].get(lang, [])}
+    toks = f.sentence.tokens
+    posted = [a for a in orgs if a.i > 0 and toks[a.i - 1].lower in links | {"the"}
+              and (toks[a.i - 1].lower in links or (a.i > 1 and toks[a.i - 2].lower in links))
+              and (tj <= a.i <= tj + 9 or p.j <= a.i <= p.j + 3)]
+    candidates = [a for a in orgs if a not in posted]
+    before = [a for a in candidates if a.j == ti and _gap(f, a.j - 1, ti) in ("", "’s", "'s")]
+    if before:
+        return before[0], posted
+    between = [a for a in candidates if tj <= a.i and a.j <= p.i]
+    if between:
+        return between[0], posted
+    if p.j <= ti:
+        clause = _clauses(f)
+        after = [a for a in candidates if tj <= a.i <= tj + 8 and clause[a.i] == clause[tj]]
+        if after:
+            return after[0], posted
+    named_by = [a for a in candidates if p.j <= a.i <= p.j + 3
+                and re.fullmatch(r"(,|of|of the|của)?", _gap(f, p.j - 1, a.i).lower())]  # "X of the EU", "X, Bộ Y"
+    return (named_by[0] if named_by else None), posted
+
+
+def _agent_units(f: Found, free: list[Mention], office_of: dict, actors: dict) -> list[tuple[int, int, Mention]]:
+    """Who may do a verb: organisations, and titled people standing for their office (span: title to name)."""
+    units = []
+    offices = {id(o) for o in office_of.values()}
+    for a in free:
+        if a.kind == "person" and id(a) in office_of:
+            org = office_of[id(a)]
+            start = min(a.i, org.i, (a.title_at or (a.i, a.i))[0])
+            units.append((start, max(a.j, org.j), org))
+        elif actors[id(a)].kind in ORGANISATIONS and id(a) not in offices:
+            units.append((a.i, a.j, a))
+    units = [u for u in units if not any(v is not u and v[0] <= u[0] and u[1] <= v[1] and v[1] - v[0] > u[1] - u[0] for v in units)]
+    return sorted(units, key=lambda u: u[0])
+
+
+def _agent_group(f: Found, units: list, i: int, j: int, rules: dict, lang: str) -> list:
+    """The unit nearest the verb and those joined to it ('A and B', 'A phối hợp với B') on the same side."""
+    nearest = min(units, key=lambda u: min(abs(u[1] - i), abs(u[0] - j)))
+    joins = {w.lower() for w in rules["agent_conjunctions"].get(lang, [])}
+    joined = lambda a, b: re.sub(r"^[,\s]*|\b(the)\b|[,\s]*$", "", _gap_text(f, a[1] - 1, b[0]).lower()).strip() in joins | {""}  # noqa: E731
+    group = [nearest]
+    side = [u for u in units if u[0] >= nearest[1]] if nearest[0] >= j else [u for u in units if u[1] <= nearest[0]][::-1]
+    for u in side:
+        a, b = (group[-1], u) if nearest[0] >= j else (u, group[-1])
+        if a[1] <= b[0] and joined(a, b) and not (nearest[0] >= j and u[0] >= j + 12):
+            group.append(u)
+        else:
+            break
+    return group
+
+
+def _gap_text(f: Found, a: int, b: int) -> str:
+    toks, start = f.sentence.tokens, f.sentence.start
+    return f.sentence.text[toks[a].end - start:toks[b].start - start]
+
+
+def _passive_ok(f: Found, i: int, j: int, units: list, spec: dict, lang: str) -> bool:
+    """A cue listed under ``passive_only`` counts only after 'do <agent>' ('do A tổ chức': organised by A)."""
+    cue = tuple(t.lower for t in f.sentence.tokens[i:j])
+    only = {tuple(c.lower().split()) for c in spec.get("passive_only", {}).get(lang, [])}
+    if cue not in only:
+        return True
+    markers = {w.lower() for w in spec.get("passive_markers", {}).get(lang, [])}
+    toks = f.sentence.tokens
+    return any(toks[k].lower in markers and any(k < u[0] and u[1] <= i for u in units) for k in range(max(0, i - 20), i))
 
 
 def _same_actors(doc: "_Document", free: list[Mention], chosen: list[Mention]) -> list[Mention]:
@@ -562,7 +727,7 @@ def _main_instruments(f: Found) -> list[Mention]:
 def _nearest(actor: Mention, mentions: list[Mention]) -> Mention | None:
     if not mentions:
         return None
-    return min(mentions, key=lambda m: min(abs(actor.i - m.j), abs(m.i - actor.j)))
+    return min(mentions, key=lambda m: (min(abs(actor.i - m.j), abs(m.i - actor.j)), m.i < actor.i))
 
 
 def _clauses(f: Found) -> list[int]:
@@ -599,8 +764,8 @@ def _link_instruments(doc: _Document) -> None:
             for node, attrs in G.nodes(data=True):
                 if attrs.get("family") != "instrument" or attrs["kind"] not in kinds:
                     continue
-                if cand.named and fold(cand.name) not in fold(" ".join([attrs["name"], *attrs.get("aliases", [])])):
-                    continue
+                if cand.named and not _content_words(cand.name) <= _names_words(names_of(attrs)):
+                    continue  # a name: every word of it in the node's names ("an ninh và quốc phòng" ~ "an ninh, quốc phòng")
                 if _conflicts(cand, attrs):
                     continue
                 neighbours = set(G.predecessors(node)) | set(G.successors(node))

@@ -38,7 +38,9 @@ class Mention:
     entry: Entry | None = None  # the known node or CLDR/rules record
     short_name: str | None = None
     title: str | None = None  # persons: the title before the name
+    title_at: tuple[int, int] | None = None  # persons: the title's token span
     owner: "Mention | None" = None  # bodies: the state or union in their name
+    posted_to: "Mention | None" = None  # delegations: the state their name says they are in
     named: bool = True  # instruments: a proper name (False: a cue word and its modifiers)
     anaphoric: bool = False  # "this programme"
     definite: bool = False  # "the workshop", "Cuộc tập trận" alone: may be one named before
@@ -86,6 +88,7 @@ def _tables(lang: str) -> dict:
         "domains": cue_table(by_lang("domain_cues")),
         "relations": cue_table({k: v.get(lang, []) for k, v in rules["relation_cues"].items()}),
         "titles": cue_table({"title": rules["person_titles"][lang]}),
+        "titles_first": {t.split()[0].lower() for t in rules["person_titles"][lang]},
         "heads": {kind: [tuple(h.split()) for h in v.get(lang, [])] for kind, v in rules["body_heads"].items()},
         "boundaries": {w for p in rules["phrase_boundaries"][lang] for w in [p.lower()]},
         "anaphora": {p.lower() for p in rules["anaphora"][lang]},
@@ -94,6 +97,15 @@ def _tables(lang: str) -> dict:
         "partners": {p.lower() for p in rules["partner_words"][lang]},
         "place_markers": {p.lower() for p in rules["place_markers"][lang]},
         "family_names": set(rules["vi_family_names"]),
+        "body_tails": {w for w in rules["body_tails"].get(lang, [])},
+        "demonyms": rules["demonyms"].get(lang, {}),
+        "accreditation": {w.lower() for w in rules["accreditation_words"].get(lang, [])},
+        "owner_after": {w.lower() for w in rules["owner_relation"]["after"].get(lang, []) + rules["owner_relation"].get("after_generic", {}).get(lang, [])},
+        "acronym_markers": {w.lower() for w in rules["acronym_instruments"]["after"].get(lang, [])},
+        "acronym_kind": rules["acronym_instruments"]["kind"],
+        "title_prefixes": set(rules["title_prefixes"].get(lang, [])),
+        "title_links": {w.lower() for w in rules["title_links"].get(lang, [])},
+        "determiners": {w.lower() for w in rules["apposition_determiners"].get(lang, [])},
         "not_after": {k: {w.lower() for w in v.get("not_after", {}).get(lang, [])} for k, v in rules["relation_cues"].items()},
     }
 
@@ -106,9 +118,13 @@ def recognise(sentence: Sentence, lex: Lexicon, lang: str, year: int | None = No
     parens = _paren_acronyms(sentence)
     taken += _known_names(sentence, lex, parens)
     taken += _known_acronyms(sentence, lex, taken)
-    taken += _titled_people(sentence, lex, tables, taken, lang)
+    taken = _named_bodies(sentence, lex, tables, taken, lang)
+    people = _titled_people(sentence, lex, tables, taken, lang)
+    taken = [m for m in taken if not any(p.i <= m.i and m.j <= p.j for p in people)] + people
+    taken += _names_inside_bodies(sentence, lex, tables, taken)
     taken += _new_acronyms(sentence, lex, tables, taken, parens)
     taken += _bodies(sentence, lex, tables, taken, lang)
+    taken += _bare_acronyms(sentence, tables, taken, lang)
     instruments = [m for m in taken if m.family == "instrument"] + _cue_instruments(sentence, lex, tables, taken, lang)
     instruments.sort(key=lambda m: m.i)
     actors = [m for m in taken if m.family == "actor"]
@@ -216,49 +232,146 @@ def _run(sentence: Sentence, start: int, limit: int, ok) -> int:
 def _titled_people(sentence: Sentence, lex: Lexicon, tables: dict, taken: list[Mention], lang: str) -> list[Mention]:
     toks, found = sentence.tokens, []
     for i, j, _ in match_phrases(toks, tables["titles"], "lower"):
+        if any(m.i <= i < m.j for m in found):  # a title word inside a name found already
+            continue
+        if i > 0 and toks[i - 1].text in tables["title_prefixes"] and _between(sentence, i - 1, i).strip() in ("", "-"):
+            i -= 1  # "Phó Tổng thư ký", "Deputy Secretary-General"
         title = sentence.span_text(i, j)
         known = [m for m in taken if m.family == "actor" and m.kind == "person" and j <= m.i <= j + 14
                  and not re.search(r"[,;.]", sentence.text[toks[j - 1].end - sentence.start:toks[m.i].start - sentence.start])]
         if known:
             known[0].title = known[0].title or title
+            known[0].title_at = known[0].title_at or (i, j)
             continue
         start, end = _person_name(sentence, j, tables, lang, taken + found)
-        before = [m for m in taken + found if m.kind == "person" and 0 < m.j <= i
-                  and _between(sentence, m.j - 1, i).strip() == ","]
-        if end == start and before:  # "Julien Guerrier, Đại sứ, ..." names the office after the name
-            before[0].title = title
-            continue
+        if end == start:
+            before = _name_before_title(sentence, i, tables, lang, taken + found)
+            if isinstance(before, Mention):  # "Julien Guerrier, Đại sứ, ..." names the office after the name
+                before.title, before.title_at = title, (i, j)
+                continue
+            if before is not None:  # "Marta Lindqvist, the EU Ambassador to ..." (a name not known yet)
+                start, end = before
         if end - start < (2 if lang == "vi" and not toks[i].is_upper_initial else 1):
             continue
         entries = [e for e in lex.names.get(tuple(t.folded for t in toks[start:end]), []) if e.kind == "person"]
         entry = entries[0] if entries else None
         found.append(Mention("actor", start, end, sentence.span_text(start, end), "person", entry, title=title,
-                             confidence=0.75, reason=f"a name after the title {title!r}"))
+                             title_at=(i, j), confidence=0.75, reason=f"a name next to the title {title!r}"))
     return found
+
+
+def _name_before_title(sentence: Sentence, i: int, tables: dict, lang: str, taken: list[Mention]):
+    """The person named just before a title in apposition: 'NAME, [the] [ORG] Title'.
+
+    A known person mention, or the span of two or three capitalised words not known as anything else."""
+    toks = sentence.tokens
+    k = i
+    org = next((m for m in taken if m.family == "actor" and m.kind != "person" and m.j == k
+                and _between(sentence, m.j - 1, k).strip() in ("", "’s", "'s")), None)
+    if org is not None:
+        k = org.i
+    if k > 0 and toks[k - 1].lower in tables["determiners"] and _between(sentence, k - 1, k).strip() == "":
+        k -= 1
+    if k == 0 or _between(sentence, k - 1, k).strip() != ",":
+        return None
+    person = next((m for m in taken if m.kind == "person" and m.j == k), None)
+    if person is not None:
+        return person
+    cap = lambda x: toks[x].is_upper_initial and not toks[x].text.isupper() and _free(taken, x, x + 1)  # noqa: E731
+    start = k
+    while start > 0 and k - start < 3 and cap(start - 1) and (start == k or _between(sentence, start - 1, start).strip() in ("", "-")):
+        start -= 1
+    if k - start < 2 or (start > 0 and _between(sentence, start - 1, start).strip() == "" and toks[start - 1].is_upper_initial):
+        return None
+    return start, k
 
 
 def _person_name(sentence: Sentence, j: int, tables: dict, lang: str, taken: list[Mention]) -> tuple[int, int]:
     toks = sentence.tokens
     cap = lambda k: toks[k].is_upper_initial and _free(taken, k, k + 1) and not toks[k].text.isupper()  # noqa: E731
     if lang == "vi":
+        # a syllable of a name may also be a country's name (Trần Minh Đức: Đức, Germany)
+        syllable = lambda k: cap(k) or (toks[k].is_upper_initial and _single_state(taken, k))  # noqa: E731
         for k in range(j, min(j + 6, len(toks))):
             if toks[k].text in tables["family_names"] and cap(k):
-                end = _run(sentence, k, 4, cap)
+                end = _run(sentence, k, 4, lambda x, k=k: cap(x) if x == k else syllable(x))
                 if end - k >= 2:
                     return k, end
         foreign = lambda k: cap(k) and not _VI_ONLY.search(toks[k].text)  # noqa: E731
         if j < len(toks) and _between(sentence, j - 1, j).strip() == "" and foreign(j):
             return j, _run(sentence, j, 4, foreign)
-        for k in range(j, min(j + 6, len(toks))):  # after a portfolio: Bộ trưởng Quốc phòng Nhật Bản Kihara Minoru
-            if re.search(r"[,;.]", _between(sentence, k - 1, k)):
+        k = j
+        while k < min(j + 14, len(toks)):  # after a portfolio or a body: Bộ trưởng Quốc phòng Nhật Bản Kihara Minoru
+            if k > j and re.search(r"[,;.]", _between(sentence, k - 1, k)):
                 break
+            body = next((m for m in taken if m.i == k and m.family == "actor" and m.kind != "person"), None)
+            if body is not None:
+                k = body.j + (body.j < len(toks) and toks[body.j].text.isupper() and _between(sentence, body.j - 1, body.j).strip() == "(")
+                continue
             end = _run(sentence, k, 4, foreign) if foreign(k) else k
             if end - k >= 2:
                 return k, end
+            k += 1
         return j, j
-    if j < len(toks) and _between(sentence, j - 1, j).strip() in ("", "."):
-        return j, _run(sentence, j, 4, cap)
+    k = j
+    # "Ambassador to Japan Elena Marchetti", "Ambassador of the EU Anna Keller": skip the post's place or body
+    if k < len(toks) and toks[k].lower in tables["title_links"]:
+        k += 1 + (k + 1 < len(toks) and toks[k + 1].lower == "the")
+        body = next((m for m in taken if m.i == k and m.family == "actor" and m.kind != "person"), None)
+        if body is None:
+            return j, j
+        k = body.j
+    if k < len(toks) and _between(sentence, k - 1, k).strip() in ("", ".") and cap(k):
+        return k, _run(sentence, k, 4, cap)
     return j, j
+
+
+def _names_inside_bodies(sentence: Sentence, lex: Lexicon, tables: dict, taken: list[Mention]) -> list[Mention]:
+    """States and unions inside a known body's name ("Bộ Công an Việt Nam", "Phái đoàn Liên minh châu Âu (EU) tại
+    Việt Nam"): the body's owner, or where it is posted after an accreditation word. Returns the new mentions."""
+    toks, made = sentence.tokens, []
+    for body in [m for m in taken if (m.kind == "government_body" and m.owner is None and m.j - m.i >= 3)
+                 or (m.family == "instrument" and m.entry is not None)]:
+        inner = toks[body.i + 1:body.j] if body.family == "actor" else toks[body.i:body.j]
+        base = body.i + 1 if body.family == "actor" else body.i
+        hits = _polity_names(inner, lex) + [(k, k + 1, lex.acronyms[x.text]) for k, x in enumerate(inner)
+                                            if x.text in lex.acronyms]
+        for a, b, entries in hits:
+            entry = next((e for e in entries if e.family == "actor" and e.kind in ("state", "union")), None)
+            i, j = base + a, base + b
+            if entry is None or (j - i > 1 and not _accept_name(toks[i:j], tuple(t.folded for t in toks[i:j]), lex)):
+                continue
+            inner = Mention("actor", i, j, sentence.span_text(i, j), entry.kind, entry, confidence=0.8,
+                            reason=f"named inside {body.text!r}")
+            if body.family == "instrument":  # "EU missions and operations": the actors its name says
+                pass
+            elif toks[i - 1].lower in tables["accreditation"] and entry.kind == "state":
+                body.posted_to = body.posted_to or inner
+            elif body.owner is None:
+                body.owner = inner
+            else:
+                continue
+            made.append(inner)
+    return made
+
+
+def _polity_names(tokens: list, lex: Lexicon, longest: int = 6) -> list[tuple[int, int, list[Entry]]]:
+    """Longest names of states and unions in a token list (other names are not looked for)."""
+    found, a = [], 0
+    while a < len(tokens):
+        for b in range(min(len(tokens), a + longest), a, -1):
+            entries = [e for e in lex.names.get(tuple(t.folded for t in tokens[a:b]), []) if e.kind in ("state", "union")]
+            if entries:
+                found.append((a, b, entries))
+                a = b
+                break
+        else:
+            a += 1
+    return found
+
+
+def _single_state(taken: list[Mention], k: int) -> bool:
+    return any(m.i == k and m.j == k + 1 and m.kind == "state" for m in taken)
 
 
 def _new_acronyms(sentence: Sentence, lex: Lexicon, tables: dict, taken: list[Mention], parens: set[int]) -> list[Mention]:
@@ -304,6 +417,17 @@ def _head_before(sentence: Sentence, k: int, tables: dict, taken: list[Mention])
     return None
 
 
+def _bare_acronyms(sentence: Sentence, tables: dict, taken: list[Mention], lang: str) -> list[Mention]:
+    """An unknown acronym after a word such as 'under' ("our work under CRIMARIO"): a programme's name."""
+    toks, found = sentence.tokens, []
+    for k, tok in enumerate(toks):
+        if (k > 0 and toks[k - 1].lower in tables["acronym_markers"] and is_acronym(tok.text) and len(tok.text) >= 4
+                and not tok.text.isdigit() and _free(taken, k, k + 1) and _between(sentence, k - 1, k).strip() == ""):
+            found.append(Mention("instrument", k, k + 1, tok.text, tables["acronym_kind"], None, short_name=tok.text,
+                                 confidence=0.5, reason=f"an unknown acronym after {toks[k - 1].text!r}"))
+    return found
+
+
 def _bodies(sentence: Sentence, lex: Lexicon, tables: dict, taken: list[Mention], lang: str) -> list[Mention]:
     """Government bodies and organisations by their head word: Bộ Quốc phòng, Ministry of Defence of Japan."""
     toks, found = sentence.tokens, []
@@ -315,8 +439,27 @@ def _bodies(sentence: Sentence, lex: Lexicon, tables: dict, taken: list[Mention]
                     continue
                 mention = _body(sentence, lex, tables, taken, lang, kind, i, n)
                 if mention:
+                    found += _state_adjective(sentence, lex, tables, taken + found, mention)
                     found.append(mention)
     return found
+
+
+def _state_adjective(sentence: Sentence, lex: Lexicon, tables: dict, taken: list[Mention], body: Mention) -> list[Mention]:
+    """'Indonesian Ministry of Defence', 'Japan Coast Guard of ...': a state (or its adjective) right before the head
+    owns the body, which then starts there. Returns the new owner mention, if one was made."""
+    k = body.i - 1
+    if k < 0 or body.owner is not None or _between(sentence, k, body.i).strip():
+        return []
+    toks = sentence.tokens
+    state = next((m for m in taken if m.j == body.i and m.kind == "state"), None)
+    made = []
+    if state is None and toks[k].text in tables["demonyms"] and _free(taken, k, k + 1):
+        state = _demonym(sentence, lex, tables, k)
+        made = [state] if state else []
+    if state is not None:
+        body.owner, body.i = state, state.i
+        body.text = sentence.span_text(body.i, body.j)
+    return made
 
 
 def _body(sentence, lex, tables, taken, lang, kind, i, n) -> Mention | None:
@@ -343,6 +486,63 @@ def _body(sentence, lex, tables, taken, lang, kind, i, n) -> Mention | None:
     entry = _linked_body(lex, text, kind)
     reason = f"a {kind.replace('_', ' ')} named by its head word {' '.join(t.text for t in toks[i:i + n])!r}"
     return Mention("actor", i, end, text, kind, entry, owner=owner, confidence=0.7, reason=reason)
+
+
+def _named_bodies(sentence: Sentence, lex: Lexicon, tables: dict, taken: list[Mention], lang: str) -> list[Mention]:
+    """Bodies named without a head word: capitalised words ending in a tail word ("Philippine Coast Guard",
+    "Japan Maritime Self-Defense Force"), or ending in a state's name ("Expertise France").
+
+    A state (or its adjective, from the rules' demonyms) opening the name is the body's owner.
+    Returns ``taken`` without the states swallowed by such names, plus the bodies."""
+    toks, bodies = sentence.tokens, []
+    if lang != "en":
+        return taken
+    joined = lambda k: _between(sentence, k - 1, k).strip() in ("", "-")  # noqa: E731
+    word = lambda k: (toks[k].is_upper_initial and _free(taken + bodies, k, k + 1)  # noqa: E731
+                      and toks[k].lower not in EN_DETERMINERS and toks[k].lower not in tables["titles_first"])
+    for k, tok in enumerate(toks):
+        state_end = next((m for m in taken if m.j == k + 1 and m.kind == "state" and m.i > 0), None)
+        if not ((tok.text in tables["body_tails"] and word(k)) or state_end is not None):
+            continue
+        last = k if state_end is None else state_end.i - 1
+        if state_end is not None and not (word(last) and joined(state_end.i)):
+            continue
+        start = last
+        while start > 0 and joined(start) and word(start - 1):
+            start -= 1
+        owner = None
+        before = next((m for m in taken if m.j == start and m.kind in ("state", "union")), None)
+        if before is not None and state_end is None and _between(sentence, start - 1, start).strip() == "":
+            owner, start = before, before.i
+        elif toks[start].text in tables["demonyms"] and start < last:
+            owner = _demonym(sentence, lex, tables, start)
+        end = k + 1
+        if end - start < 2 or (start == 0 and owner is None and state_end is None and end - start < 3):
+            continue
+        if state_end is not None and (start == 0 or toks[start - 1].is_upper_initial):
+            continue  # "Yesterday France", a longer capitalised run: not a body's name
+        short = None
+        if end < len(toks) and toks[end].text.isupper() and _between(sentence, end - 1, end).strip() == "(":
+            short = toks[end].text
+        text = sentence.span_text(start, end)
+        entry = next((e for e in lex.lookup(text) if e.family == "actor"), None)
+        reason = ("a body's name ending in a state's name" if state_end is not None
+                  else f"a body's name ending in {tok.text!r}")
+        bodies.append(Mention("actor", start, end, text, entry.kind if entry else "government_body", entry,
+                              short_name=short, owner=owner, confidence=0.65, reason=reason))
+    swallowed = [m for m in taken if any(b.i <= m.i and m.j <= b.j and b.owner is not m for b in bodies)]
+    owners = [b.owner for b in bodies if b.owner is not None and b.owner not in taken]
+    return [m for m in taken if m not in swallowed] + owners + bodies
+
+
+def _demonym(sentence: Sentence, lex: Lexicon, tables: dict, k: int) -> Mention | None:
+    """The state an adjective names ("Philippine" -> the Philippines), as a mention of that word."""
+    iso = tables["demonyms"][sentence.tokens[k].text]
+    entry = lex.by_iso.get(iso) or next((e for es in lex.names.values() for e in es if e.iso == iso and e.kind == "state"), None)
+    if entry is None:
+        return None
+    return Mention("actor", k, k + 1, sentence.tokens[k].text, "state", entry, confidence=0.7,
+                   reason=f"the adjective {sentence.tokens[k].text!r} names {entry.name}")
 
 
 def _linked_body(lex: Lexicon, text: str, kind: str) -> Entry | None:
@@ -376,9 +576,10 @@ def _cue_instruments(sentence: Sentence, lex: Lexicon, tables: dict, taken: list
         if not qualified and i > 0 and (toks[i - 1].lower in tables["verbs"] or f"{toks[i-2].lower} {toks[i-1].lower}" in tables["verbs"]):
             listed_after = j - 1
             continue
-        if i > 0 and (toks[i - 1].lower in tables["generic"] or (i > 1 and f"{toks[i-2].lower} {toks[i-1].lower}" in tables["generic"])):
-            continue
+        generic = i > 0 and (toks[i - 1].lower in tables["generic"] or (i > 1 and f"{toks[i-2].lower} {toks[i-1].lower}" in tables["generic"]))
         start, end, named = _instrument_span(sentence, i, j, tables, taken, lang)
+        if generic and not _owner_follows(sentence, end, tables, taken):
+            continue
         if qualified and not _domain_follows(sentence, start, end, tables):
             continue
         if found and not found[-1].anaphoric and start <= found[-1].j and _between(sentence, found[-1].j - 1, i).strip() == "":
@@ -392,6 +593,15 @@ def _cue_instruments(sentence: Sentence, lex: Lexicon, tables: dict, taken: list
         found.append(Mention("instrument", start, end, text, kind, entry, named=named, definite=definite and not named,
                              confidence=0.8 if named else 0.6, reason=reason))
     return found
+
+
+def _owner_follows(sentence: Sentence, end: int, tables: dict, taken: list[Mention]) -> bool:
+    """An organisation written as the owner right after a phrase ('... của Liên hợp quốc', '... of the EU')."""
+    toks = sentence.tokens
+    if end >= len(toks) or toks[end].lower not in tables["owner_after"]:
+        return False
+    k = end + 1 + (end + 1 < len(toks) and toks[end + 1].lower == "the")
+    return any(m.i == k and m.family == "actor" and m.kind != "person" for m in taken)
 
 
 def _domain_follows(sentence: Sentence, start: int, end: int, tables: dict) -> bool:

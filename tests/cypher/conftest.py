@@ -44,10 +44,18 @@ def neo4j_answers(neo4j_settings):
 
 
 @pytest.fixture(scope="session")
-def engines():
-    from partnergraph.graph.cypher_embedded import EmbeddedCypher
+def engines(tmp_path_factory):
+    """The engines `partnergraph query` uses: built into an on-disk cache, reopened read-only."""
+    from partnergraph.graph.cypher_cache import cached_engine
 
-    return {dataset: EmbeddedCypher(dataset_graph(dataset)) for dataset in DATASETS}
+    folder = tmp_path_factory.mktemp("cypher-cache")
+    for dataset in DATASETS:  # first call builds the entry; the engine under test reopens it
+        cached_engine(dataset_graph(dataset), folder)[0].close()
+    engines = {}
+    for dataset in DATASETS:
+        engines[dataset], how = cached_engine(dataset_graph(dataset), folder)
+        assert how == "cached"
+    return engines
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):

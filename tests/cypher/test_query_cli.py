@@ -128,6 +128,10 @@ def test_translation_keeps_neo4j_semantics():
     assert "* SHORTEST" in ENGINE.translate("MATCH p = shortestPath((a)-[*]-(b)) RETURN p")
     with pytest.raises(UnsupportedQuery, match="label :Nation"):
         ENGINE.translate("MATCH (n:Nation) RETURN n")
+    assert "list_extract(s.domains, CASE WHEN size(s.domains) > 0 THEN -1 END)" in ENGINE.translate(
+        "MATCH (s) RETURN last(s.domains)")
+    with pytest.raises(UnsupportedQuery, match="avg"):
+        ENGINE.translate("MATCH (s) RETURN avg(size(s.domains))")
 
 
 ENGINE = EmbeddedCypher(load_graph())

@@ -216,7 +216,8 @@ def markdown(results: dict) -> str:
             elif "error" in r:
                 cells.append(r["error"])
             else:
-                cells.append(f"{_fmt_time(r['seconds'])} ({_fmt_time(r['cpu_seconds'])} CPU) · {_fmt_mb(r['peak_mb'])}")
+                cpu = f" ({_fmt_time(r['cpu_seconds'])} CPU)" if "cpu_seconds" in r else ""
+                cells.append(f"{_fmt_time(r['seconds'])}{cpu} · {_fmt_mb(r['peak_mb'])}")
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

@@ -33,16 +33,125 @@ fraction of the time on large graphs (figures in docs/analysis.md).
 
 from __future__ import annotations
 
+import heapq
 import random
+import weakref
 from collections import Counter
 
 import networkx as nx
+import numpy as np
 
 from .names import display_name
 from .schema import get_schema
 from .timeslice import as_of as slice_as_of
 
 MEASURES = ("degree", "weighted_degree", "betweenness", "closeness", "eigenvector", "pagerank")
+
+
+class CompactGraph:
+    """An undirected weighted graph as arrays: the node ids and a symmetric scipy CSR matrix of weights.
+
+    What every measure runs on (no networkx graph is built): position ``i`` of ``nodes`` is row and
+    column ``i`` of ``weights``; a self-loop sits once on the diagonal, as in
+    ``nx.to_scipy_sparse_array``. ``attrs`` gives node attributes when a networkx copy is asked for.
+    """
+
+    def __init__(self, nodes: list, weights, attrs=None, graph: dict | None = None):
+        self.nodes = nodes
+        self.weights = weights
+        self.attrs = attrs
+        self.graph = graph or {}
+
+    def __iter__(self):
+        return iter(self.nodes)
+
+    def __len__(self) -> int:
+        return len(self.nodes)
+
+    def number_of_nodes(self) -> int:
+        return len(self.nodes)
+
+    def number_of_edges(self) -> int:
+        W = self.weights
+        return (W.nnz + int(np.count_nonzero(W.diagonal()))) // 2
+
+    def upper(self):
+        """The links once each: COO upper triangle including the diagonal."""
+        from scipy import sparse
+
+        return sparse.triu(self.weights, k=0, format="coo")
+
+    def to_networkx(self) -> nx.Graph:
+        """The same graph as a networkx ``Graph`` (``weight`` edge attribute), node attributes included."""
+        from .projection import gc_paused
+
+        U = nx.Graph()
+        U.graph.update(self.graph)
+        with gc_paused():
+            if self.attrs is not None:
+                U.add_nodes_from((n, self.attrs(n)) for n in self.nodes)
+            else:
+                U.add_nodes_from(self.nodes)
+            T = self.upper()
+            ids = np.array(self.nodes, dtype=object)
+            U.add_weighted_edges_from(zip(ids[T.row].tolist(), ids[T.col].tolist(), T.data.tolist()))
+        return U
+
+
+def compact_full(G: nx.MultiDiGraph) -> CompactGraph:
+    """``G`` undirected as a :class:`CompactGraph`: ``weight`` = number of relations between the two nodes."""
+    from scipy import sparse
+
+    from .projection import edge_arrays
+
+    nodes, rows, cols, counts = edge_arrays(G)
+    n = len(nodes)
+    W = sparse.coo_array((counts, (rows, cols)), shape=(n, n)).tocsr()
+    diagonal = W.diagonal()
+    S = (W + W.T).tocsr()
+    if diagonal.any():  # a self-loop is one link, not two
+        S.setdiag(diagonal)
+    S.sort_indices()
+    return CompactGraph(nodes, S, attrs=lambda node: G.nodes[node])
+
+
+def compact_actors(G: nx.MultiDiGraph) -> CompactGraph:
+    """The actor projection's weights (shared instruments) as a :class:`CompactGraph`, no lists built."""
+    from .projection import actor_weights
+
+    actors, W = actor_weights(G)
+    W.sort_indices()
+    names, kinds = G.nodes.data("name"), G.nodes.data("kind")
+    return CompactGraph(actors, W.astype(np.int64), attrs=lambda a: {"bipartite": 0, "name": names[a], "kind": kinds[a]},
+                        graph={"projection": "actors"})
+
+
+def compact_graph(G: nx.MultiDiGraph, projection: str | None = None) -> CompactGraph:
+    """The graph a measure runs on, compactly: full (undirected, weighted) or projected on actors."""
+    if projection in (None, "full", "none"):
+        return compact_full(G)
+    if projection == "actors":
+        return compact_actors(G)
+    raise ValueError(f"projection must be 'full' or 'actors', not {projection!r}")
+
+
+#: networkx graphs made by :func:`analysis_graph`, with the arrays they were made from (no re-conversion).
+_COMPACT: "weakref.WeakKeyDictionary[nx.Graph, CompactGraph]" = weakref.WeakKeyDictionary()
+
+
+def compact_of(U) -> CompactGraph:
+    """``U`` as a :class:`CompactGraph` (the cached arrays of an :func:`analysis_graph`, else converted)."""
+    if isinstance(U, CompactGraph):
+        return U
+    cached = _COMPACT.get(U)
+    if cached is not None and cached.number_of_nodes() == U.number_of_nodes() and cached.number_of_edges() == U.number_of_edges():
+        return cached
+    from scipy import sparse
+
+    nodes = list(U)
+    if not nodes:
+        return CompactGraph(nodes, sparse.csr_array((0, 0)))
+    return CompactGraph(nodes, nx.to_scipy_sparse_array(U, nodelist=nodes, weight="weight", format="csr"))
 
 
 def undirected_weighted(G: nx.MultiDiGraph) -> nx.Graph:
@@ -52,56 +161,110 @@ def undirected_weighted(G: nx.MultiDiGraph) -> nx.Graph:
     >>> sorted(undirected_weighted(M).edges(data="weight"))
     [(1, 2, 2), (2, 3, 1)]
     """
-    counts = Counter((u, v) if str(u) <= str(v) else (v, u) for u, v in G.edges())
-    U = nx.Graph()
-    U.add_nodes_from(G.nodes(data=True))
-    U.add_weighted_edges_from((u, v, w) for (u, v), w in counts.items())
-    return U
+    return compact_full(G).to_networkx()
 
 
 def analysis_graph(G: nx.MultiDiGraph, projection: str | None = None, as_of=None) -> nx.Graph:
-    """The graph a measure runs on: ``G`` as of a day, full (undirected, weighted) or projected on actors."""
-    H = slice_as_of(G, as_of) if as_of else G
-    if projection in (None, "full", "none"):
-        return undirected_weighted(H)
-    if projection == "actors":
-        from .projection import actor_projection
+    """The graph a measure runs on, as networkx: ``G`` as of a day, full (undirected, weighted) or projected on actors.
 
-        return actor_projection(H, with_instruments=False)
-    raise ValueError(f"projection must be 'full' or 'actors', not {projection!r}")
+    The arrays it is built from are kept with it, so :func:`scores` on it does not convert it back.
+    The projection's links carry ``weight`` only (no ``by_kind`` or instrument lists: see
+    :func:`partnergraph.graph.projection.actor_projection` for those).
+    """
+    from .projection import gc_paused
+
+    with gc_paused():
+        H = slice_as_of(G, as_of) if as_of else G
+        C = compact_graph(H, projection)
+        U = C.to_networkx()
+    _COMPACT[U] = C
+    return U
 
 
 # --- scores -------------------------------------------------------------------------
 
 
-def sampled_sources(U: nx.Graph, k: int, seed: int) -> list:
+def sampled_sources(U, k: int, seed: int) -> list:
     """The ``k`` source nodes networkx's sampled betweenness draws with this ``seed``."""
-    return random.Random(seed).sample(list(U.nodes()), k)
+    return random.Random(seed).sample(list(U.nodes() if isinstance(U, nx.Graph) else U.nodes), k)
 
 
-def _betweenness_igraph(U: nx.Graph, sample: int | None, seed: int) -> dict:
-    """igraph subset betweenness, rescaled like networkx >= 3.5 (normalised, endpoints excluded)."""
+def _igraph(C: CompactGraph):
     import igraph as ig
 
-    nodes = list(U)
-    index = {n: i for i, n in enumerate(nodes)}
-    g = ig.Graph(n=len(nodes), edges=[(index[u], index[v]) for u, v in U.edges()])
-    sources = None if sample is None else sampled_sources(U, sample, seed)
-    raw = g.betweenness(directed=False, sources=None if sources is None else [index[s] for s in sources])
+    T = C.upper()
+    loops = T.row == T.col
+    return ig.Graph(n=C.number_of_nodes(), edges=np.column_stack((T.row[~loops], T.col[~loops])).tolist())
+
+
+def _betweenness_igraph(U, sample: int | None, seed: int) -> dict:
+    """igraph subset betweenness, rescaled like networkx >= 3.5 (normalised, endpoints excluded)."""
+    C = compact_of(U)
+    nodes = C.nodes
     n = len(nodes)
     N = n - 1  # endpoints are excluded
     if N < 2:
         return dict.fromkeys(nodes, 0.0)
-    # igraph counts each unordered pair once; networkx counts ordered (s, t) pairs: factor 2.
+    g = _igraph(C)
+    sources = None if sample is None else sampled_sources(C, sample, seed)
     if sources is None:
-        scale = {True: 2 / (N * (N - 1))}
-        is_source = dict.fromkeys(nodes, True)
-    else:
-        k = len(sources)
-        scale = {True: 2 / ((k - 1) * (N - 1)) if k > 1 else float("nan"), False: 2 / (k * (N - 1))}
-        chosen = set(sources)
-        is_source = {v: v in chosen for v in nodes}
-    return {v: raw[i] * scale[is_source[v]] for i, v in enumerate(nodes)}
+        raw = np.array(g.betweenness(directed=False))
+        # igraph counts each unordered pair once; networkx counts ordered (s, t) pairs: factor 2.
+        return dict(zip(nodes, (raw * (2 / (N * (N - 1)))).tolist()))
+    index = dict(zip(nodes, range(n)))
+    positions = [index[s] for s in sources]
+    raw = np.array(g.betweenness(directed=False, sources=positions))
+    k = len(sources)
+    scale = np.full(n, 2 / (k * (N - 1)))
+    scale[positions] = 2 / ((k - 1) * (N - 1)) if k > 1 else float("nan")
+    return dict(zip(nodes, (raw * scale).tolist()))
+
+
+def _closeness_igraph(U) -> dict:
+    """networkx's ``closeness_centrality`` (Wasserman–Faust for disconnected graphs) through igraph's C code.
+
+    igraph's normalised closeness is (r - 1) / (sum of distances to the r - 1 reachable nodes);
+    networkx scales that by (r - 1) / (n - 1) and gives 0 to a node that reaches nothing.
+    """
+    from scipy.sparse import csgraph
+
+    C = compact_of(U)
+    n = C.number_of_nodes()
+    if n < 2:
+        return dict.fromkeys(C.nodes, 0.0)
+    raw = np.array(_igraph(C).closeness(normalized=True), dtype=float)
+    _, label = csgraph.connected_components(C.weights, directed=False)
+    reach = np.bincount(label)[label] - 1
+    values = np.where(reach > 0, np.nan_to_num(raw) * reach / (n - 1), 0.0)
+    return dict(zip(C.nodes, values.tolist()))
+
+
+def _pagerank_scipy(U, alpha: float = 0.85, max_iter: int = 100, tol: float = 1.0e-6) -> dict:
+    """networkx's PageRank (``nx.pagerank``, which runs networkx's ``_pagerank_scipy``) on the arrays.
+
+    The same power iteration, operation for operation (row-normalised weights, uniform
+    teleport and dangling vectors, L1 stopping rule ``err < N * tol``), so the scores equal
+    networkx's; only the conversion of a networkx graph to a matrix is skipped.
+    """
+    from scipy import sparse
+
+    C = compact_of(U)
+    N = C.number_of_nodes()
+    if N == 0:
+        return {}
+    A = C.weights.astype(float)
+    S = A.sum(axis=1)
+    S[S != 0] = 1.0 / S[S != 0]
+    A = sparse.dia_array((S.T, 0), shape=A.shape).tocsr() @ A
+    x = np.repeat(1.0 / N, N)
+    p = np.repeat(1.0 / N, N)
+    is_dangling = np.where(S == 0)[0]
+    for _ in range(max_iter):
+        xlast = x
+        x = alpha * (x @ A + sum(x[is_dangling]) * p) + (1 - alpha) * p
+        if np.absolute(x - xlast).sum() < N * tol:
+            return dict(zip(C.nodes, map(float, x)))
+    raise nx.PowerIterationFailedConvergence(max_iter)
 
 
 def _has_igraph() -> bool:
@@ -112,39 +275,94 @@ def _has_igraph() -> bool:
     return True
 
 
-def scores(U: nx.Graph, measure: str, *, sample: int | None = None, seed: int = 0, engine: str = "auto") -> dict:
-    """Score every node of ``U`` with ``measure`` (see the module table)."""
+#: The engine each measure runs on with ``engine="auto"`` (betweenness and closeness fall back to networkx without igraph).
+ENGINES = {"degree": "scipy", "weighted_degree": "scipy", "betweenness": "igraph", "closeness": "igraph",
+           "eigenvector": "scipy ARPACK", "pagerank": "scipy"}
+
+
+def engine_used(measure: str, engine: str = "auto") -> str:
+    """The engine :func:`scores` uses for ``measure`` with ``engine`` (``auto``, ``igraph`` or ``networkx``)."""
+    if engine == "networkx" or (ENGINES[measure] == "igraph" and engine == "auto" and not _has_igraph()):
+        return "networkx"
+    return ENGINES[measure]
+
+
+def scores(U, measure: str, *, sample: int | None = None, seed: int = 0, engine: str = "auto") -> dict:
+    """Score every node of ``U`` (a networkx graph or a :class:`CompactGraph`) with ``measure`` (see the module table).
+
+    ``engine="networkx"`` runs networkx's reference functions; ``"auto"`` (default) the array engines
+    of :data:`ENGINES`, which give the same scores (tests compare them).
+    """
+    if measure not in MEASURES:
+        raise ValueError(f"unknown measure {measure!r}; use one of {', '.join(MEASURES)}")
+    if measure == "betweenness" and sample is not None and sample >= U.number_of_nodes():
+        sample = None
+    if engine_used(measure, engine) == "networkx":
+        return _scores_networkx(U if isinstance(U, nx.Graph) else U.to_networkx(), measure, sample, seed)
+    from .projection import gc_paused
+
+    with gc_paused():
+        return _scores_arrays(compact_of(U), measure, sample, seed)
+
+
+def _scores_arrays(C: CompactGraph, measure: str, sample: int | None, seed: int) -> dict:
+    if measure in ("degree", "weighted_degree"):
+        W = C.weights
+        diagonal = W.diagonal()
+        if measure == "degree":  # a self-loop counts twice, as in networkx
+            values = np.diff(W.indptr) + (diagonal != 0)
+        else:
+            values = np.asarray(W.sum(axis=1)).ravel() + diagonal
+        return dict(zip(C.nodes, values.tolist()))
+    if measure == "betweenness":
+        return _betweenness_igraph(C, sample, seed)
+    if measure == "closeness":
+        return _closeness_igraph(C)
+    if measure == "eigenvector":
+        return eigenvector_largest_component(C)
+    return _pagerank_scipy(C)
+
+
+def _scores_networkx(U: nx.Graph, measure: str, sample: int | None, seed: int) -> dict:
+    """The networkx reference functions."""
     if measure == "degree":
         return dict(U.degree())
     if measure == "weighted_degree":
         return dict(U.degree(weight="weight"))
     if measure == "betweenness":
-        if sample is not None and sample >= U.number_of_nodes():
-            sample = None
-        if engine == "igraph" or (engine == "auto" and _has_igraph()):
-            return _betweenness_igraph(U, sample, seed)
         return nx.betweenness_centrality(U, k=sample, seed=seed if sample else None)
     if measure == "closeness":
         return nx.closeness_centrality(U)
     if measure == "eigenvector":
-        return eigenvector_largest_component(U)
-    if measure == "pagerank":
-        return nx.pagerank(U, weight="weight")
-    raise ValueError(f"unknown measure {measure!r}; use one of {', '.join(MEASURES)}")
+        values = dict.fromkeys(U, 0.0)
+        if U.number_of_edges():
+            largest = max(nx.connected_components(U), key=len)
+            values.update(nx.eigenvector_centrality_numpy(U.subgraph(largest), weight="weight"))
+        return values
+    return nx.pagerank(U, weight="weight")
 
 
-def eigenvector_largest_component(U: nx.Graph) -> dict:
+def eigenvector_largest_component(U) -> dict:
     """Eigenvector centrality (``weight``) of the largest connected component; 0 elsewhere.
 
     networkx refuses disconnected graphs (the answer is ambiguous there), so the measure is taken
-    where it is defined: on the largest component, the one every hub is in.
+    where it is defined: on the largest component, the one every hub is in. The computation is
+    networkx's ``eigenvector_centrality_numpy`` (ARPACK through ``scipy.sparse.linalg.eigs``, the
+    same arguments) on the component's rows of the weight matrix.
     """
-    values = dict.fromkeys(U, 0.0)
-    if U.number_of_edges() == 0:
-        return values
-    largest = max(nx.connected_components(U), key=len)
-    values.update(nx.eigenvector_centrality_numpy(U.subgraph(largest), weight="weight"))
-    return values
+    from scipy.sparse import csgraph, linalg
+
+    C = compact_of(U)
+    values = np.zeros(C.number_of_nodes())
+    if C.number_of_edges() == 0:
+        return dict(zip(C.nodes, values.tolist()))
+    _, label = csgraph.connected_components(C.weights, directed=False)
+    keep = np.flatnonzero(label == np.argmax(np.bincount(label)))  # the first largest, as networkx's max() picks
+    A = C.weights[keep][:, keep].astype(float)
+    _, vector = linalg.eigs(A.T, k=1, which="LR", maxiter=1000, tol=0)
+    largest = vector.flatten().real
+    values[keep] = largest / (np.sign(largest.sum()) * np.linalg.norm(largest))
+    return dict(zip(C.nodes, values.tolist()))
 
 
 # --- why ------------------------------------------------------------------------------
@@ -157,17 +375,22 @@ def _short(G, node, lang="en") -> str:
     return display_name(attrs, lang)
 
 
-def instruments_of(G: nx.MultiDiGraph, actor: str) -> set[str]:
-    """Instruments linked to ``actor`` by an edge in either direction."""
-    fam = G.nodes.data("family")
+def families(G: nx.MultiDiGraph) -> dict:
+    """``{node: family}``: one pass, then plain dict look-ups (the node views cost ~20x more per look-up)."""
+    return dict(G.nodes(data="family"))
+
+
+def instruments_of(G: nx.MultiDiGraph, actor: str, family: dict | None = None) -> set[str]:
+    """Instruments linked to ``actor`` by an edge in either direction (``family``: see :func:`families`)."""
+    fam = family if family is not None else G.nodes.data("family")
     return {m for m in nx.all_neighbors(G, actor) if fam[m] == "instrument"}
 
 
-def partners(G: nx.MultiDiGraph, actor: str) -> dict[str, set[str]]:
+def partners(G: nx.MultiDiGraph, actor: str, family: dict | None = None) -> dict[str, set[str]]:
     """Actors sharing an instrument with ``actor``, each with the instruments shared."""
-    fam = G.nodes.data("family")
+    fam = family if family is not None else G.nodes.data("family")
     out: dict[str, set[str]] = {}
-    for inst in instruments_of(G, actor):
+    for inst in instruments_of(G, actor, fam):
         for other in nx.all_neighbors(G, inst):
             if other != actor and fam[other] == "actor":
                 out.setdefault(other, set()).add(inst)
@@ -200,15 +423,15 @@ def _kinds_phrase(G, instruments) -> str:
 BRIDGE_SEARCH = 30
 
 
-def best_bridge(G: nx.MultiDiGraph, actor: str, shared: dict[str, set[str]] | None = None):
+def best_bridge(G: nx.MultiDiGraph, actor: str, shared: dict[str, set[str]] | None = None, family: dict | None = None):
     """Two partners of ``actor`` that share no instrument with each other, linked through ``actor``.
 
     Picks the pair whose weaker link is strongest, then whose shared instruments have most kinds in
     common (e.g. both through an agreement), then by name. Returns (a, b, instruments) or None.
     """
-    shared = shared if shared is not None else partners(G, actor)
+    shared = shared if shared is not None else partners(G, actor, family)
     top = sorted(shared, key=lambda p: (-len(shared[p]), p))[:BRIDGE_SEARCH]
-    own = {p: instruments_of(G, p) for p in top}
+    own = {p: instruments_of(G, p, family) for p in top}
     kind = G.nodes.data("kind")
     best, best_key = None, None
     for i, a in enumerate(top):
@@ -223,8 +446,8 @@ def best_bridge(G: nx.MultiDiGraph, actor: str, shared: dict[str, set[str]] | No
     return best
 
 
-def why(G: nx.MultiDiGraph, node: str, measure: str, projection: str | None = None) -> str:
-    """One sentence, from the data, saying why ``node`` scores as it does."""
+def why(G: nx.MultiDiGraph, node: str, measure: str, projection: str | None = None, family: dict | None = None) -> str:
+    """One sentence, from the data, saying why ``node`` scores as it does (``family``: see :func:`families`)."""
     attrs = G.nodes[node]
     if attrs.get("family") == "instrument":
         members = sorted({display_name(G.nodes[m]) for m in nx.all_neighbors(G, node) if G.nodes[m]["family"] == "actor"})
@@ -232,7 +455,7 @@ def why(G: nx.MultiDiGraph, node: str, measure: str, projection: str | None = No
         text = f"joins {_plural(len(members), 'actor')}"
         text += f" ({', '.join(members[:4])}{', …' if len(members) > 4 else ''})" if members else ""
         return text + (f" and {_plural(linked, 'linked instrument')}" if linked else "")
-    shared = partners(G, node)
+    shared = partners(G, node, family)
     total = len(set().union(*shared.values())) if shared else 0
     if measure in ("degree", "weighted_degree") and projection != "actors":
         types = Counter(d["type"] for *_, d in list(G.out_edges(node, data=True)) + list(G.in_edges(node, data=True)))
@@ -246,7 +469,7 @@ def why(G: nx.MultiDiGraph, node: str, measure: str, projection: str | None = No
             f"most with {display_name(G.nodes[strongest])} ({len(shared[strongest])})")
     if measure in ("degree", "weighted_degree"):
         return base
-    bridge = best_bridge(G, node, shared)
+    bridge = best_bridge(G, node, shared, family)
     if bridge is None:
         return base + "; its partners also share instruments directly"
     a, b, via = bridge
@@ -282,20 +505,33 @@ def centrality(
     """
     if measure not in MEASURES:
         raise ValueError(f"unknown measure {measure!r}; use one of {', '.join(MEASURES)}")
-    H = slice_as_of(G, as_of) if as_of else G
-    U = graph if graph is not None else analysis_graph(H, projection)
-    values = scores(U, measure, sample=sample, seed=seed, engine=engine)
+    from .projection import gc_paused
+
+    with gc_paused():
+        H = slice_as_of(G, as_of) if as_of else G
+        U = graph if graph is not None else compact_graph(H, projection)
+        values = scores(U, measure, sample=sample, seed=seed, engine=engine)
+        return _ranked(H, U, values, measure, projection, kind, as_of, top, sample, seed, explain, engine, lang)
+
+
+def _ranked(H, U, values, measure, projection, kind, as_of, top, sample, seed, explain, engine, lang) -> dict:
     sampled = measure == "betweenness" and sample is not None and sample < U.number_of_nodes()
     kinds = get_schema().expand(kind) if kind else None
-    listed = [n for n in U if kinds is None or H.nodes[n]["kind"] in kinds]
-    listed.sort(key=lambda n: (-values[n], n))
+    node_kind = H.nodes.data("kind")
+    listed = [n for n in U if kinds is None or node_kind[n] in kinds]
+
+    def order(n):
+        return (-values[n], n)
+
+    listed = heapq.nsmallest(top, listed, key=order) if top else sorted(listed, key=order)
+    family = families(H) if explain else None
     rows = []
-    for rank, node in enumerate(listed[:top] if top else listed, 1):
+    for rank, node in enumerate(listed, 1):
         attrs = H.nodes[node]
         rows.append({
             "rank": rank, "id": node, "name": display_name(attrs, lang), "kind": attrs["kind"],
             "score": round(float(values[node]), 6),
-            "why": why(H, node, measure, projection) if rank <= explain else "",
+            "why": why(H, node, measure, projection, family) if rank <= explain else "",
         })
     return {
         "measure": measure,
@@ -304,6 +540,6 @@ def centrality(
         "nodes": U.number_of_nodes(),
         "edges": U.number_of_edges(),
         "method": f"sampled: {sample} seeded sources (seed {seed})" if sampled else "exact",
-        "engine": "igraph" if measure == "betweenness" and (engine == "igraph" or (engine == "auto" and _has_igraph())) else "networkx",
+        "engine": engine_used(measure, engine),
         "rows": rows,
     }

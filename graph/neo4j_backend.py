@@ -49,6 +49,7 @@ CREATE (n)-[:`EVIDENCED_BY` {quote: row.props.evidence_quotes[i], position: i}]-
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import time
@@ -322,6 +323,23 @@ def load_plan(G: nx.MultiDiGraph) -> list[Statement]:
     >>> sum(len(s.rows) for s in plan if s.what.startswith("relationships"))
     50
     """
+    with _gc_paused():  # hundreds of thousands of small dicts: the cyclic GC would rescan them again and again
+        return _load_plan(G)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector (building rows makes no cycles; on medium graphs it halves the time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load_plan(G: nx.MultiDiGraph) -> list[Statement]:
     labels_of_kind: dict[str, list[str]] = {}  # node_labels per kind, computed once
     family_of = {}
     nodes: dict[tuple[str, ...], list[dict]] = defaultdict(list)

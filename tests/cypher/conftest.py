@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -13,6 +14,18 @@ from harness import DATASETS, dataset_graph, load_suite  # noqa: E402
 
 #: name -> "pass" | "fail" | "refused" (refused as documented) for the pass-rate line.
 OUTCOMES: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_cypher_cache(tmp_path_factory):
+    """`partnergraph query` run by these tests caches its database in a temporary folder, not in ~/.cache."""
+    previous = os.environ.get("PARTNERGRAPH_CACHE")
+    os.environ["PARTNERGRAPH_CACHE"] = str(tmp_path_factory.mktemp("partnergraph-cache"))
+    yield
+    if previous is None:
+        os.environ.pop("PARTNERGRAPH_CACHE", None)
+    else:
+        os.environ["PARTNERGRAPH_CACHE"] = previous
 
 
 def _as_backend_settings(s):

@@ -16,7 +16,8 @@ from partnergraph.graph.build import load_graph
 from partnergraph.graph.cypher_cache import DATABASE, MARKER, cache_key, cache_root, cached_engine
 from partnergraph.graph.cypher_embedded import EmbeddedCypher
 
-QUERY = "MATCH (a)-[:PARTY_TO]->(i)<-[:PARTY_TO]-(b) WHERE a.short_name = 'EU' RETURN b.name, i.name ORDER BY b.name"
+QUERY = ("MATCH (a)-[:PARTY_TO]->(i)<-[:PARTY_TO]-(b) WHERE a.short_name = 'EU' "
+         "RETURN b.name, i.name ORDER BY b.name, i.name")
 
 
 @pytest.fixture(scope="module")

@@ -41,7 +41,7 @@ def _plan_total(G) -> int:
 @neo4j_options
 @click.option("--wipe", is_flag=True, help="First delete everything partnergraph loaded before (nodes labelled :PartnerGraph).")
 @click.option("--batch-size", type=click.IntRange(1), default=DEFAULT_BATCH_SIZE, show_default=True,
-              help="Rows per UNWIND statement (one write transaction each).")
+              help="Rows per UNWIND statement and per write transaction.")
 def load_cmd(data, wipe, batch_size, **conn) -> None:
     """Load the dataset (validated first; nothing is written if it has problems).
 

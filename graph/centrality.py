@@ -17,23 +17,34 @@ from the data ("bridges Republic of Korea and Viet Nam (no direct link) through
 ``pagerank``              networkx ``pagerank`` (``weight``, alpha 0.85)
 ========================  ============================================================
 
-Betweenness runs on igraph when it is installed (``engine="auto"``): igraph's
-subset betweenness from the same seeded sources networkx would draw, rescaled
-exactly as networkx does, so the scores equal
-``nx.betweenness_centrality(U, k=sample, seed=seed)`` (a test checks it) at a
-fraction of the time on large graphs (figures in docs/analysis.md).
+The scores are those of networkx's functions named above (tests compare them on
+the seed, on synthetic graphs and on awkward small graphs), but by default
+(``engine="auto"``) they are computed on arrays, never on a networkx graph: the
+graph is read once into a :class:`CompactGraph` (node ids + symmetric scipy CSR
+weight matrix, built by :func:`partnergraph.graph.projection.edge_arrays` or
+:func:`partnergraph.graph.projection.actor_weights`), then degree and weighted
+degree are row counts and sums, PageRank is networkx's own scipy power iteration
+run on that matrix, eigenvector centrality is networkx's ARPACK call
+(``scipy.sparse.linalg.eigs``) on the largest component's rows, and betweenness and
+closeness run in igraph's C code: betweenness from the same seeded sources
+networkx would draw, rescaled exactly as networkx does (large sampled runs are
+split over the CPUs in worker processes), closeness rescaled to networkx's
+Wasserman–Faust variant. ``engine="networkx"`` runs networkx's functions
+themselves (the reference). :data:`ENGINES` lists the engine of each measure;
+the result's ``engine`` says which one ran. Figures: docs/analysis.md.
 
 >>> from partnergraph.graph.build import load_graph
 >>> result = centrality(load_graph(), "betweenness", projection="actors", top=3)
 >>> [(r["rank"], r["name"]) for r in result["rows"]]
 [(1, 'European Union'), (2, 'Viet Nam'), (3, 'Association of Southeast Asian Nations')]
->>> result["method"]
-'exact'
+>>> result["method"], result["engine"]
+('exact', 'igraph')
 """
 
 from __future__ import annotations
 
 import heapq
+import os
 import random
 import weakref
 from collections import Counter
@@ -111,6 +122,7 @@ def compact_full(G: nx.MultiDiGraph) -> CompactGraph:
     S = (W + W.T).tocsr()
     if diagonal.any():  # a self-loop is one link, not two
         S.setdiag(diagonal)
+        S.eliminate_zeros()
     S.sort_indices()
     return CompactGraph(nodes, S, attrs=lambda node: G.nodes[node])
 
@@ -189,32 +201,98 @@ def sampled_sources(U, k: int, seed: int) -> list:
     return random.Random(seed).sample(list(U.nodes() if isinstance(U, nx.Graph) else U.nodes), k)
 
 
-def _igraph(C: CompactGraph):
-    import igraph as ig
-
+def _edge_list(C: CompactGraph) -> np.ndarray:
+    """The links of ``C`` as an (m, 2) array of node positions, self-loops left out (they lie on no shortest path)."""
     T = C.upper()
     loops = T.row == T.col
-    return ig.Graph(n=C.number_of_nodes(), edges=np.column_stack((T.row[~loops], T.col[~loops])).tolist())
+    return np.column_stack((T.row[~loops], T.col[~loops])).astype(np.int64)
+
+
+def _igraph_from_edges(n: int, edges: np.ndarray):
+    import igraph as ig
+
+    g = ig.Graph(n=n)
+    g.add_edges(edges)
+    return g
+
+
+def _igraph_part(n: int, edges: np.ndarray, measure: str, vertices: list[int]) -> np.ndarray:
+    """One share of an igraph computation; module-level so that a worker process can run it.
+
+    ``betweenness``: the contributions of the shortest paths from ``vertices`` (sources) to every
+    node, for all nodes; ``closeness``: igraph's normalised closeness of ``vertices``.
+    """
+    g = _igraph_from_edges(n, edges)
+    if measure == "betweenness":
+        return np.array(g.betweenness(directed=False, sources=vertices))
+    return np.array(g.closeness(vertices=vertices, normalized=True), dtype=float)
+
+
+#: Betweenness and closeness are split over the usable CPUs (one worker process per CPU) when
+#: vertices × links exceeds this, e.g. 256 sampled sources on the 20k-actor / 500k-instrument graph
+#: (1.9M links, ~48 s of CPU in one process). Smaller jobs stay in this process: starting a worker
+#: costs ~1 s. igraph is not thread-safe; its authors advise separate processes.
+#: The environment variable ``PARTNERGRAPH_PROCESSES`` caps the processes used (1 = never split).
+PARALLEL_WORK = 2e8
+
+
+def _usable_cpus() -> int:
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    cap = os.environ.get("PARTNERGRAPH_PROCESSES", "").strip()
+    return max(1, min(cpus, int(cap))) if cap.isdigit() else cpus
+
+
+def _igraph_split(n: int, edges: np.ndarray, measure: str, vertices: list[int]) -> np.ndarray:
+    """:func:`_igraph_part` over all ``vertices``, dealt out to worker processes when the work is large.
+
+    Each source's (or vertex's) share is independent of the others, so ``spawn``ed workers (one per
+    CPU; each rebuilds the igraph graph from the edge array) compute them side by side; betweenness
+    shares are summed, closeness shares put back in place. The result equals the
+    single-process one (to float rounding). Falls back to one process if workers cannot be started.
+    """
+    workers = min(_usable_cpus(), len(vertices))
+    if workers < 2 or len(vertices) * len(edges) < PARALLEL_WORK:
+        return _igraph_part(n, edges, measure, vertices)
+    import multiprocessing
+    import pickle
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    shares = [vertices[i::workers] for i in range(workers)]
+    try:
+        # every share goes to a worker: igraph holds the GIL, so a share computed here would stop the
+        # executor's feeder thread from handing the other shares out until it was done
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            parts = list(pool.map(_igraph_part, [n] * workers, [edges] * workers, [measure] * workers, shares))
+    except (OSError, BrokenProcessPool, pickle.PicklingError):
+        return _igraph_part(n, edges, measure, vertices)
+    if measure == "betweenness":
+        return np.sum(parts, axis=0)
+    values = np.empty(len(vertices))
+    for i, part in enumerate(parts):
+        values[i::workers] = part
+    return values
 
 
 def _betweenness_igraph(U, sample: int | None, seed: int) -> dict:
-    """igraph subset betweenness, rescaled like networkx >= 3.5 (normalised, endpoints excluded)."""
+    """igraph (subset) betweenness, rescaled like networkx >= 3.5 (normalised, endpoints excluded)."""
     C = compact_of(U)
     nodes = C.nodes
     n = len(nodes)
     N = n - 1  # endpoints are excluded
     if N < 2:
         return dict.fromkeys(nodes, 0.0)
-    g = _igraph(C)
-    sources = None if sample is None else sampled_sources(C, sample, seed)
-    if sources is None:
-        raw = np.array(g.betweenness(directed=False))
+    if sample is None:  # every node is a source: igraph's plain betweenness
+        raw = _igraph_split(n, _edge_list(C), "betweenness", list(range(n)))
         # igraph counts each unordered pair once; networkx counts ordered (s, t) pairs: factor 2.
         return dict(zip(nodes, (raw * (2 / (N * (N - 1)))).tolist()))
     index = dict(zip(nodes, range(n)))
-    positions = [index[s] for s in sources]
-    raw = np.array(g.betweenness(directed=False, sources=positions))
-    k = len(sources)
+    positions = [index[s] for s in sampled_sources(C, sample, seed)]
+    raw = _igraph_split(n, _edge_list(C), "betweenness", positions)
+    k = len(positions)
     scale = np.full(n, 2 / (k * (N - 1)))
     scale[positions] = 2 / ((k - 1) * (N - 1)) if k > 1 else float("nan")
     return dict(zip(nodes, (raw * scale).tolist()))
@@ -232,7 +310,7 @@ def _closeness_igraph(U) -> dict:
     n = C.number_of_nodes()
     if n < 2:
         return dict.fromkeys(C.nodes, 0.0)
-    raw = np.array(_igraph(C).closeness(normalized=True), dtype=float)
+    raw = _igraph_split(n, _edge_list(C), "closeness", list(range(n)))
     _, label = csgraph.connected_components(C.weights, directed=False)
     reach = np.bincount(label)[label] - 1
     values = np.where(reach > 0, np.nan_to_num(raw) * reach / (n - 1), 0.0)
@@ -455,13 +533,13 @@ def why(G: nx.MultiDiGraph, node: str, measure: str, projection: str | None = No
         text = f"joins {_plural(len(members), 'actor')}"
         text += f" ({', '.join(members[:4])}{', …' if len(members) > 4 else ''})" if members else ""
         return text + (f" and {_plural(linked, 'linked instrument')}" if linked else "")
-    shared = partners(G, node, family)
-    total = len(set().union(*shared.values())) if shared else 0
     if measure in ("degree", "weighted_degree") and projection != "actors":
         types = Counter(d["type"] for *_, d in list(G.out_edges(node, data=True)) + list(G.in_edges(node, data=True)))
         label = get_schema().edge_label
         return f"{_plural(sum(types.values()), 'relation')}: " + ", ".join(
             f"{label(t)} ×{c}" for t, c in sorted(types.items(), key=lambda kv: (-kv[1], kv[0])))
+    shared = partners(G, node, family)
+    total = len(set().union(*shared.values())) if shared else 0
     if not shared:
         return "shares no instrument with another actor"
     strongest = max(shared, key=lambda p: (len(shared[p]), p))

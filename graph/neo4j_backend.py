@@ -74,7 +74,8 @@ MARKER_LABEL = "PartnerGraph"
 SOURCE_LABEL = "Source"
 EVIDENCE_TYPE = "EVIDENCED_BY"
 DEFAULT_URI = "neo4j://localhost:7687"
-DEFAULT_BATCH_SIZE = 5000  # best of 100/1000/5000 in bench/bench_neo4j.py (small size)
+DEFAULT_BATCH_SIZE = 5000  # rows per UNWIND and per transaction: best on medium in bench/bench_neo4j.py
+# (2000, 5000, 20000 and 5000 in 20000-row transactions; bench/results/neo4j.json)
 WRITE_QUERY_TYPES = ("w", "rw", "s")
 
 Progress = Callable[[int], None]
@@ -366,6 +367,16 @@ def _load_plan(G: nx.MultiDiGraph) -> list[Statement]:
     return plan
 
 
+def _checked_sizes(batch_size: int, transaction_size: int | None) -> int:
+    """The rows per transaction; a clear error for sizes below 1."""
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    limit = batch_size if transaction_size is None else transaction_size
+    if limit < 1:
+        raise ValueError("transaction_size must be at least 1")
+    return limit
+
+
 def transaction_plan(
     plan: list[Statement], batch_size: int = DEFAULT_BATCH_SIZE, transaction_size: int | None = None
 ) -> list[list[tuple[Statement, list[dict]]]]:
@@ -380,11 +391,7 @@ def transaction_plan(
     >>> [[(s.what, len(rows)) for s, rows in tx] for tx in transaction_plan(plan, batch_size=3, transaction_size=6)]
     [[('a', 3), ('a', 2)], [('b', 2), ('c', 3), ('c', 1)]]
     """
-    if batch_size < 1:
-        raise ValueError("batch_size must be at least 1")
-    limit = batch_size if transaction_size is None else transaction_size
-    if limit < 1:
-        raise ValueError("transaction_size must be at least 1")
+    limit = _checked_sizes(batch_size, transaction_size)
     transactions: list[list[tuple[Statement, list[dict]]]] = []
     current: list[tuple[Statement, list[dict]]] = []
     held = 0
@@ -480,6 +487,7 @@ def load(
     after each committed transaction with its row count. The plan is built,
     and every property checked, before connecting.
     """
+    _checked_sizes(batch_size, transaction_size)  # before the (long, on big graphs) plan
     plan = load_plan(G)
     transactions = transaction_plan(plan, batch_size, transaction_size)
     started = time.perf_counter()

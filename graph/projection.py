@@ -12,13 +12,19 @@ hosts, held in, supports) to the same instrument. The link carries
 Two implementations give the same graph (a test checks it):
 
 * ``method="networkx"``: ``networkx.algorithms.bipartite.weighted_projected_graph``
-  on the actor–instrument bipartite graph;
-* ``method="sparse"``: the product ``B @ B.T`` of the scipy sparse
-  actor × instrument incidence matrix (one product per instrument kind for
-  ``by_kind``).
+  on the actor–instrument bipartite graph (the reference);
+* ``method="sparse"``: array code end to end. :func:`edge_arrays` reads ``G``'s
+  adjacency into integer arrays, :func:`actor_incidence` turns them into the scipy
+  CSR actor × instrument matrix ``M`` with numpy operations (no Python loop per
+  edge), the weights are ``M @ M.T``, and the shared-instrument lists and per-kind
+  counts come from one vectorised enumeration of the actor pairs of every
+  instrument column, sorted once.
 
-``method="auto"`` (the default) uses the sparse product, measured faster at
-every size measured (figures in docs/analysis.md).
+``method="auto"`` (the default) uses the sparse engine, measured faster at every
+size (figures in docs/analysis.md). Centrality on the projection needs only the
+weights: :func:`actor_weights` returns them as a matrix without building a
+networkx graph or any list; the lists of a few pairs (the explanations of the
+top rows) are computed from ``G`` on demand.
 
 >>> from partnergraph.graph.build import load_graph
 >>> P = actor_projection(load_graph())
@@ -157,6 +163,8 @@ def edge_arrays(G: nx.Graph):
 def _family_mask(G: nx.Graph, nodes: list) -> "np.ndarray":
     import numpy as np
 
+    if len(nodes) == len(G):  # all of G, in its order: read the attribute in one pass
+        return np.fromiter((family == "actor" for _, family in G.nodes(data="family")), dtype=bool, count=len(nodes))
     family = G.nodes.data("family")
     return np.fromiter((family[n] == "actor" for n in nodes), dtype=bool, count=len(nodes))
 
@@ -208,7 +216,7 @@ def actor_incidence(G: nx.MultiDiGraph, instrument_filter=None, actor_kinds: set
     import numpy as np
     from scipy import sparse
 
-    if instrument_filter is None:
+    if not instrument_filter:  # None, or a Filters that restricts nothing
         nodes, is_actor, a, i = _pairs_unfiltered(G)
     else:
         nodes, is_actor, a, i = _pairs_filtered(G, instrument_filter)
@@ -223,7 +231,7 @@ def actor_incidence(G: nx.MultiDiGraph, instrument_filter=None, actor_kinds: set
     row_of[actor_pos[order]] = np.arange(len(actors), dtype=np.int64)
     keep = row_of[a] >= 0
     a, i = row_of[a[keep]], i[keep]
-    status = G.nodes.data("status")
+    status = dict(G.nodes(data="status"))  # plain dict: ~20x cheaper per look-up than the node view
     used = np.unique(i)
     instruments = sorted((nodes[p] for p in used.tolist()), key=lambda n: (status[n] in _WEAK, n))
     col_of = np.full(len(nodes), -1, dtype=np.int64)
@@ -286,10 +294,10 @@ def _projection_sparse(G: nx.MultiDiGraph, actors: list[str], M, instruments: li
     pair = a * len(actors) + b
     starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
     ends = np.r_[starts[1:], len(pair)]
-    kind = G.nodes.data("kind")
+    kind = dict(G.nodes(data="kind"))
     kind_names = sorted({kind[i] for i in instruments})
-    kind_code = np.array([kind_names.index(kind[i]) for i in instruments], dtype=np.int64) if len(kind_names) > 1 \
-        else np.zeros(len(instruments), dtype=np.int64)
+    code = {k: c for c, k in enumerate(kind_names)}
+    kind_code = np.fromiter((code[kind[i]] for i in instruments), dtype=np.int64, count=len(instruments))
     # per pair, the count of each kind: unique (pair number, kind) keys, already in pair order then kind-name order
     group = np.repeat(np.arange(len(starts), dtype=np.int64), ends - starts)
     keys, per_kind = np.unique(group * len(kind_names) + kind_code[col], return_counts=True)

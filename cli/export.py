@@ -51,10 +51,11 @@ def export(fmt: str, output: str | None, data) -> None:
             raise UserError(f"cannot write {output}: {exc}")
         click.echo(f"Wrote {summary} to {output.rstrip('/')}/ ({', '.join(f.name for f in files)}).", err=True)
         if fmt == "csv":
-            click.echo("Load into a stopped Neo4j with:\n  neo4j-admin database import full --array-delimiter=';' "
+            # The database name goes first: --nodes/--relationships take several files each.
+            click.echo("Load into a stopped Neo4j with:\n  neo4j-admin database import full neo4j --array-delimiter=';' "
                        "--multiline-fields=true " + " ".join(
                            f"--{'nodes' if f.name in ('nodes.csv', 'sources.csv') else 'relationships'}={f.name}"
-                           for f in files) + " neo4j", err=True)
+                           for f in files), err=True)
         return
     if output:
         parent = Path(output).resolve().parent

@@ -339,9 +339,9 @@ def write_neo4j_csv(G: nx.MultiDiGraph, folder) -> list:
 
     Load with::
 
-        neo4j-admin database import full --array-delimiter=";" --multiline-fields=true \\
+        neo4j-admin database import full neo4j --array-delimiter=";" --multiline-fields=true \\
             --nodes=nodes.csv --nodes=sources.csv --relationships=relationships.csv \\
-            --relationships=evidence.csv neo4j
+            --relationships=evidence.csv
     """
     from pathlib import Path
 

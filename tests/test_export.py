@@ -5,6 +5,8 @@ from __future__ import annotations
 import functools
 import http.server
 import io
+import os
+import shlex
 import threading
 import xml.etree.ElementTree as ET
 from collections import Counter
@@ -12,11 +14,13 @@ from collections import Counter
 import networkx as nx
 import pytest
 from click.testing import CliRunner
+from neo4j import GraphDatabase
+from neo4j_fixture import neo4j_local
 
 from partnergraph.cli.main import cli
 from partnergraph.graph.build import load_graph
 from partnergraph.graph.readwrite import (
-    READABLE, cypher_script, load_csv_statements, read_graph, script_statements, to_string, write_neo4j_csv,
+    ARRAY_DELIMITER, READABLE, cypher_script, load_csv_statements, read_graph, script_statements, to_string, write_neo4j_csv,
 )
 
 PREFIX = "exporttest-"
@@ -88,12 +92,12 @@ def _prefixed(G):
     return M
 
 
-def _counts(session):
-    nodes = session.run("MATCH (n:PartnerGraph) WHERE n.id STARTS WITH $p RETURN count(n) AS c", p=PREFIX).single()["c"]
+def _counts(session, prefix=PREFIX):
+    nodes = session.run("MATCH (n:PartnerGraph) WHERE n.id STARTS WITH $p RETURN count(n) AS c", p=prefix).single()["c"]
     rels = {r["t"]: r["c"] for r in session.run(
-        "MATCH (a:PartnerGraph)-[r]->(b:PartnerGraph) WHERE a.id STARTS WITH $p RETURN type(r) AS t, count(r) AS c", p=PREFIX)}
-    vn = session.run("MATCH (n:State {id: $id}) RETURN n.name_vi AS vi, n.aliases AS aliases", id=PREFIX + "viet-nam").single()
-    fpa = session.run("MATCH (n:Agreement {id: $id}) RETURN n.start AS start", id=PREFIX + "eu-viet-nam-fpa").single()
+        "MATCH (a:PartnerGraph)-[r]->(b:PartnerGraph) WHERE a.id STARTS WITH $p RETURN type(r) AS t, count(r) AS c", p=prefix)}
+    vn = session.run("MATCH (n:State {id: $id}) RETURN n.name_vi AS vi, n.aliases AS aliases", id=prefix + "viet-nam").single()
+    fpa = session.run("MATCH (n:Agreement {id: $id}) RETURN n.start AS start", id=prefix + "eu-viet-nam-fpa").single()
     return nodes, rels, vn, fpa
 
 
@@ -107,8 +111,8 @@ def _expected(M):
     return M.number_of_nodes() + len(M.graph["sources"]), dict(types)
 
 
-def _check(session, M):
-    nodes, rels, vn, fpa = _counts(session)
+def _check(session, M, prefix=PREFIX):
+    nodes, rels, vn, fpa = _counts(session, prefix)
     assert (nodes, rels) == _expected(M)
     assert vn["vi"] == "Việt Nam" and "Vietnam" in vn["aliases"]
     assert fpa["start"].iso_format() == "2019-10-17"
@@ -150,6 +154,43 @@ def test_csv_export_loads_with_load_csv_with_the_same_counts(neo4j_driver, tmp_p
     finally:
         server.shutdown()
 
+
+def _instance_env(name: str) -> dict:
+    """NEO4J_* variables of a scripts/neo4j-local instance, read from its env file (mode 600)."""
+    path = neo4j_local("env", "--name", name).stdout.strip()
+    env = {}
+    for line in open(path, encoding="utf-8"):
+        key, _, value = line.removeprefix("export ").strip().partition("=")
+        env[key] = shlex.split(value)[0] if value else ""
+    return env
+
+
+def test_csv_export_imports_with_neo4j_admin_with_the_same_counts(neo4j_settings, tmp_path):
+    """The neo4j-admin command that `export -f csv` prints, run as printed (file names made absolute:
+    scripts/neo4j-local runs the tool from the instance's home) into a fresh instance of its own (the
+    shared test server is untouched), which is then started and counted."""
+    if neo4j_settings.source != "local":
+        pytest.skip("neo4j-admin import needs the local Neo4j of scripts/neo4j-local; NEO4J_URI names another server")
+    folder = tmp_path / "csv"
+    result = CliRunner().invoke(cli, ["export", "-f", "csv", "-o", f"{folder}/"])
+    assert result.exit_code == 0, result.output
+    hint = shlex.split(result.output.splitlines()[-1])  # as a shell would
+    assert hint[:5] == ["neo4j-admin", "database", "import", "full", "neo4j"]
+    args = [a.replace("=", f"={folder}/", 1) if a.startswith(("--nodes=", "--relationships=")) else a
+            for a in hint[1:]]
+    name = f"pytest-admin-import-{os.getpid()}"
+    try:
+        imported = neo4j_local("admin", "--name", name, "--", *args)
+        assert imported.returncode == 0, imported.stdout[-2000:] + imported.stderr[-2000:]
+        assert "IMPORT DONE" in imported.stdout
+        started = neo4j_local("start", "--name", name, "--heap-max", "512m", "--pagecache", "64m")
+        assert started.returncode == 0, started.stdout[-2000:] + started.stderr[-2000:]
+        env = _instance_env(name)
+        with GraphDatabase.driver(env["NEO4J_URI"], auth=(env["NEO4J_USERNAME"], env["NEO4J_PASSWORD"])) as driver:
+            with driver.session() as session:
+                _check(session, load_graph(), prefix="")
+    finally:
+        neo4j_local("stop", "--name", name, "--purge")
 
 def test_csv_headers_are_in_neo4j_admin_format(G, tmp_path):
     import csv

@@ -98,6 +98,7 @@ TEXT = {
         "bipartite": "Actors and the instruments they take part in",
         "as_of": "as of {date}",
         "snapshots": "How the network grew",
+        "snapshots_note": "Each panel labels what is new since the panel before it.",
         "timeline": "Instruments over time",
         "timeline_by_actor": "Instruments over time, by actor",
         "centrality": "Most central nodes ({measure})",
@@ -127,6 +128,7 @@ TEXT = {
         "bipartite": "Chủ thể và các công cụ họ tham gia",
         "as_of": "tính đến {date}",
         "snapshots": "Mạng lưới phát triển theo thời gian",
+        "snapshots_note": "Mỗi khung ghi tên những gì mới so với khung trước.",
         "timeline": "Các công cụ theo thời gian",
         "timeline_by_actor": "Các công cụ theo thời gian, theo chủ thể",
         "centrality": "Các nút trung tâm nhất ({measure})",
@@ -330,6 +332,7 @@ class Scene:
     centre: str | None = None
     edge_labels: bool = False
     widths: dict = field(default_factory=dict)  # edge key -> width (projection)
+    labelled: set | None = None  # nodes that get a label (None: all)
 
 
 def new_figure(width: float, height: float) -> Figure:
@@ -408,6 +411,8 @@ def _label_texts(ax, scene: Scene) -> list:
     ymin, ymax = ax.get_ylim()
     per_point = (ymax - ymin) / (ax.get_position().height * ax.figure.get_figheight() * 72)
     for n in sorted(G.nodes):
+        if scene.labelled is not None and n not in scene.labelled:
+            continue
         x, y = scene.pos[n]
         strong = n in scene.highlight_nodes or n == scene.centre
         drop = (scene.sizes.get(n, 300) ** 0.5 / 2 + 3) * per_point  # start just below the marker
@@ -693,17 +698,24 @@ def snapshots_figure(G: nx.MultiDiGraph, dates: list[str], lang: str = "en", siz
         cols = min(3, len(dates))
         rows = -(-len(dates) // cols)
         fig = new_figure(7.5 * cols, 6.5 * rows + 1.5)
+        shown_before: set = set()
         for i, when in enumerate(dates):
             H = slice_as_of(G, when)
             ax = fig.add_subplot(rows, cols, i + 1)
+            # Label what is tied in and new since the previous panel, so each panel reads as "what was added".
+            linked = {n for n in H if H.degree(n)}
             scene = Scene(H, {n: pos[n] for n in H}, node_sizes(H, size_by, 40, 400) if H.number_of_nodes() else {},
-                          lang, f"{t('as_of', lang, date=date_text(when, lang))} · {_subtitle(H, lang, None)}")
+                          lang, f"{t('as_of', lang, date=date_text(when, lang))} · {_subtitle(H, lang, None)}",
+                          labelled=linked - shown_before)
+            shown_before |= linked
             ax.set_axis_off()
             _pad_axes(ax, pos)
             _draw_edges(ax, scene)
             _draw_nodes(ax, scene)
             ax.set_title(scene.title, fontsize=11)
+            _place_labels(ax, _label_texts(ax, scene), scene)
         fig.suptitle(t("snapshots", lang), x=0.02, ha="left", fontsize=15, fontweight="bold")
+        fig.text(0.02, 0.93, t("snapshots_note", lang), ha="left", fontsize=10, color="#444444")
         fig.subplots_adjust(left=0.02, right=0.86, top=0.9, bottom=0.12)
         _legend(fig.axes[-1], Scene(G, pos, {}, lang))
         fig.text(0.02, 0.01, caption_text(G, lang), ha="left", va="bottom", fontsize=7.5, color="#444444")

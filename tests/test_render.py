@@ -114,6 +114,14 @@ def test_other_views_render(G, tmp_path):
     assert "as of 1 Sep 2019" in fig.texts[1].get_text() or any("as of" in t.get_text() for t in fig.texts)
 
 
+def test_snapshots_label_what_each_date_adds(G):
+    fig = draw.snapshots_figure(G, ["2019-09-01", "2019-12-31", "2024-12-31"])
+    panels = [{x.get_gid() for x in ax.texts if (x.get_gid() or "").startswith("label-")} for ax in fig.axes[:3]]
+    assert {"label-viet-nam", "label-hrvp-visit-hanoi-2019"} <= panels[0]
+    assert "label-eu-viet-nam-fpa" in panels[1] and "label-viet-nam" not in panels[1]  # labelled once, when new
+    assert "label-east-sea-conference-2023" in panels[2] and "label-eu-viet-nam-fpa" not in panels[2]
+    assert draw.overlapping_labels(fig) == []
+
 def test_report_figures(G, tmp_path):
     figures = draw.report_figures(G, tmp_path, top_actors=1, dpi=40)
     assert list(figures) == ["overview", "ego-eu", "timeline", "centrality"]

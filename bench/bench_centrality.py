@@ -48,9 +48,10 @@ STEPS = {
     "actors-pagerank": "centrality(G, 'pagerank', projection='actors')",
     "actors-eigenvector": "centrality(G, 'eigenvector', projection='actors')",
     "actors-betweenness": f"centrality(G, 'betweenness', projection='actors', sample={SAMPLE}, seed=0)",
+    "actors-betweenness-exact": "centrality(G, 'betweenness', projection='actors'): every actor a source",
     "actors-closeness": "centrality(G, 'closeness', projection='actors')",
 }
-DEFAULT_STEPS = [s for s in STEPS if not s.endswith("closeness")]
+DEFAULT_STEPS = [s for s in STEPS if not s.endswith(("closeness", "-exact"))]  # one search per node: slow
 
 
 def load(data: str, cache: str | None):
@@ -73,9 +74,10 @@ def run_step(step: str, G) -> dict:
         P = projection.actor_projection(G, with_instruments=step == "projection")
         return {"actors": P.number_of_nodes(), "links": P.number_of_edges()}
     on_actors = step.startswith("actors-")
-    measure = step.removeprefix("actors-")
+    measure = step.removeprefix("actors-").removesuffix("-exact")
+    sampled = measure == "betweenness" and not step.endswith("-exact")
     result = centrality.centrality(G, measure, projection="actors" if on_actors else None, top=10,
-                                   sample=SAMPLE if measure == "betweenness" else None, seed=0)
+                                   sample=SAMPLE if sampled else None, seed=0)
     return {"engine": result["engine"], "method": result["method"], "nodes": result["nodes"],
             "edges": result["edges"], "top": result["rows"][0]["id"]}
 

@@ -74,8 +74,8 @@ MARKER_LABEL = "PartnerGraph"
 SOURCE_LABEL = "Source"
 EVIDENCE_TYPE = "EVIDENCED_BY"
 DEFAULT_URI = "neo4j://localhost:7687"
-DEFAULT_BATCH_SIZE = 5000  # rows per UNWIND and per transaction: best on medium in bench/bench_neo4j.py
-# (2000, 5000, 20000 and 5000 in 20000-row transactions; bench/results/neo4j.json)
+DEFAULT_BATCH_SIZE = 5000  # rows per UNWIND and per transaction: best on small, within 3% of the best on
+# medium (2000, 5000, 20000 and 5000 in 20000-row transactions, bench/bench_neo4j.py; bench/results/neo4j.json)
 WRITE_QUERY_TYPES = ("w", "rw", "s")
 
 Progress = Callable[[int], None]

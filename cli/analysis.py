@@ -11,7 +11,9 @@ from typing import Callable
 
 import click
 
-from .common import UserError, data_option, emit, emit_json, format_option, lang_option, load, resolve
+from .common import (
+    UserError, data_option, emit, emit_json, format_option, lang_option, load, progress_when_long, resolve,
+)
 from .neo4j_options import neo4j_errors, neo4j_options, settings_from_options
 
 
@@ -175,8 +177,12 @@ def centrality(measure, projection, top, kind, as_of, sample, seed, explain, dat
             raise UserError(f"--kind {k!r} is not a node kind; use one of {', '.join(schema.node_kinds)} or a group "
                             f"({', '.join(schema.raw.get('kind_groups', {}))})")
     G, _ = _graph(data, backend, neo4j_kw)
-    result = rank(G, measure, projection=projection, kind=list(kind) or None, as_of=day, top=top or None,
-                  sample=sample, seed=seed, explain=explain, lang=lang)
+    label = {"closeness": "Closeness: one search per node",
+             "betweenness": "Betweenness from sampled sources" if sample else
+             "Exact betweenness: one search per node (--sample K is faster)"}.get(measure, measure)
+    with progress_when_long(label) as progress:
+        result = rank(G, measure, projection=projection, kind=list(kind) or None, as_of=day, top=top or None,
+                      sample=sample, seed=seed, explain=explain, lang=lang, progress=progress)
     if fmt == "json":
         emit_json(result)
         return

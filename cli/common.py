@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import sys
@@ -94,3 +95,20 @@ def emit(rows: list[dict], fmt: str, columns: list[str] | None = None, out=None)
 
 def emit_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+@contextlib.contextmanager
+def progress_when_long(label: str):
+    """Yield a ``progress(done, total)`` callback for the library; the bar (on stderr) appears at its
+    first call, so quick jobs, for which the library never reports, print nothing."""
+    with contextlib.ExitStack() as stack:
+        bar, shown = None, 0
+
+        def progress(done: int, total: int) -> None:
+            nonlocal bar, shown
+            if bar is None:
+                bar = stack.enter_context(click.progressbar(length=total, label=label, file=sys.stderr))
+            bar.update(done - shown)
+            shown = done
+
+        yield progress

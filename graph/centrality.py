@@ -216,24 +216,38 @@ def _igraph_from_edges(n: int, edges: np.ndarray):
     return g
 
 
-def _igraph_part(n: int, edges: np.ndarray, measure: str, vertices: list[int]) -> np.ndarray:
-    """One share of an igraph computation; module-level so that a worker process can run it.
+def _igraph_on(g, measure: str, vertices: list[int]) -> np.ndarray:
+    """One piece of an igraph computation on graph ``g``.
 
     ``betweenness``: the contributions of the shortest paths from ``vertices`` (sources) to every
-    node, for all nodes; ``closeness``: igraph's normalised closeness of ``vertices``.
+    node, for all nodes (pieces add up); ``closeness``: igraph's normalised closeness of ``vertices``.
     """
-    g = _igraph_from_edges(n, edges)
     if measure == "betweenness":
         return np.array(g.betweenness(directed=False, sources=vertices))
     return np.array(g.closeness(vertices=vertices, normalized=True), dtype=float)
 
 
-#: Betweenness and closeness are split over the usable CPUs (one worker process per CPU) when
-#: vertices × links exceeds this, e.g. 256 sampled sources on the 20k-actor / 500k-instrument graph
-#: (1.9M links, ~48 s of CPU in one process). Smaller jobs stay in this process: starting a worker
-#: costs ~1 s. igraph is not thread-safe; its authors advise separate processes.
-#: The environment variable ``PARTNERGRAPH_PROCESSES`` caps the processes used (1 = never split).
+_worker_graph = None  # the igraph graph of a worker process, built once by _start_worker
+
+
+def _start_worker(n: int, edges: np.ndarray) -> None:
+    global _worker_graph
+    _worker_graph = _igraph_from_edges(n, edges)
+
+
+def _worker_piece(measure: str, vertices: list[int]) -> np.ndarray:
+    return _igraph_on(_worker_graph, measure, vertices)
+
+
+#: Betweenness and closeness count as long work when vertices × links exceeds this, e.g. 256
+#: sampled sources on the 20k-actor / 500k-instrument graph (1.9M links, ~48 s of CPU in one
+#: process): it is then cut into pieces that report progress and are dealt out to worker processes,
+#: one per usable CPU. Smaller jobs run here in one go: starting a worker costs ~1 s. igraph is not
+#: thread-safe; its authors advise separate processes. ``PARTNERGRAPH_PROCESSES`` caps the
+#: processes used (1 = never start workers).
 PARALLEL_WORK = 2e8
+PIECES = 50  # at most, for a long job: progress in 2% steps
+MIN_PIECE = 32  # vertices per piece at least: an igraph betweenness call costs ~0.25 s on 1.9M links
 
 
 def _usable_cpus() -> int:
@@ -245,39 +259,55 @@ def _usable_cpus() -> int:
     return max(1, min(cpus, int(cap))) if cap.isdigit() else cpus
 
 
-def _igraph_split(n: int, edges: np.ndarray, measure: str, vertices: list[int]) -> np.ndarray:
-    """:func:`_igraph_part` over all ``vertices``, dealt out to worker processes when the work is large.
+def _igraph_split(n: int, edges: np.ndarray, measure: str, vertices: list[int], progress=None) -> np.ndarray:
+    """:func:`_igraph_on` over all ``vertices``; long work is cut into pieces, run in worker processes.
 
-    Each source's (or vertex's) share is independent of the others, so ``spawn``ed workers (one per
-    CPU; each rebuilds the igraph graph from the edge array) compute them side by side; betweenness
-    shares are summed, closeness shares put back in place. The result equals the
-    single-process one (to float rounding). Falls back to one process if workers cannot be started.
+    Each source's (or vertex's) contribution is independent of the others, so ``spawn``ed workers
+    (one per CPU, each building the igraph graph once from the edge array) compute pieces side by
+    side; betweenness pieces are summed, closeness pieces put back in order. ``progress(done, total)``
+    is called as pieces finish (long work only). The result equals the one-call result (to float
+    rounding). Falls back to this process if workers cannot be started.
     """
-    workers = min(_usable_cpus(), len(vertices))
-    if workers < 2 or len(vertices) * len(edges) < PARALLEL_WORK:
-        return _igraph_part(n, edges, measure, vertices)
+    if len(vertices) * len(edges) < PARALLEL_WORK:
+        return _igraph_on(_igraph_from_edges(n, edges), measure, vertices)
+    cpus = _usable_cpus()
+    count = min(len(vertices), max(cpus, min(PIECES, len(vertices) // MIN_PIECE)))
+    pieces = [piece.tolist() for piece in np.array_split(np.asarray(vertices), count)]
+    report = progress or (lambda done, total: None)
+    parts = _pieces_in_workers(n, edges, measure, pieces, report) if cpus >= 2 else None
+    if parts is None:
+        g, parts, done = _igraph_from_edges(n, edges), [], 0
+        for piece in pieces:
+            parts.append(_igraph_on(g, measure, piece))
+            done += len(piece)
+            report(done, len(vertices))
+    return np.sum(parts, axis=0) if measure == "betweenness" else np.concatenate(parts)
+
+
+def _pieces_in_workers(n: int, edges: np.ndarray, measure: str, pieces: list[list[int]], report) -> list | None:
+    """The pieces' results, in order, from one worker process per usable CPU; None if workers fail."""
     import multiprocessing
     import pickle
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import ProcessPoolExecutor, as_completed
     from concurrent.futures.process import BrokenProcessPool
 
-    shares = [vertices[i::workers] for i in range(workers)]
+    parts: list = [None] * len(pieces)
+    total, done = sum(map(len, pieces)), 0
     try:
-        # every share goes to a worker: igraph holds the GIL, so a share computed here would stop the
-        # executor's feeder thread from handing the other shares out until it was done
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            parts = list(pool.map(_igraph_part, [n] * workers, [edges] * workers, [measure] * workers, shares))
+        with ProcessPoolExecutor(max_workers=min(_usable_cpus(), len(pieces)), initializer=_start_worker,
+                                 initargs=(n, edges), mp_context=multiprocessing.get_context("spawn")) as pool:
+            futures = {pool.submit(_worker_piece, measure, piece): i for i, piece in enumerate(pieces)}
+            for future in as_completed(futures):
+                i = futures[future]
+                parts[i] = future.result()
+                done += len(pieces[i])
+                report(done, total)
     except (OSError, BrokenProcessPool, pickle.PicklingError):
-        return _igraph_part(n, edges, measure, vertices)
-    if measure == "betweenness":
-        return np.sum(parts, axis=0)
-    values = np.empty(len(vertices))
-    for i, part in enumerate(parts):
-        values[i::workers] = part
-    return values
+        return None
+    return parts
 
 
-def _betweenness_igraph(U, sample: int | None, seed: int) -> dict:
+def _betweenness_igraph(U, sample: int | None, seed: int, progress=None) -> dict:
     """igraph (subset) betweenness, rescaled like networkx >= 3.5 (normalised, endpoints excluded)."""
     C = compact_of(U)
     nodes = C.nodes
@@ -286,19 +316,19 @@ def _betweenness_igraph(U, sample: int | None, seed: int) -> dict:
     if N < 2:
         return dict.fromkeys(nodes, 0.0)
     if sample is None:  # every node is a source: igraph's plain betweenness
-        raw = _igraph_split(n, _edge_list(C), "betweenness", list(range(n)))
+        raw = _igraph_split(n, _edge_list(C), "betweenness", list(range(n)), progress)
         # igraph counts each unordered pair once; networkx counts ordered (s, t) pairs: factor 2.
         return dict(zip(nodes, (raw * (2 / (N * (N - 1)))).tolist()))
     index = dict(zip(nodes, range(n)))
     positions = [index[s] for s in sampled_sources(C, sample, seed)]
-    raw = _igraph_split(n, _edge_list(C), "betweenness", positions)
+    raw = _igraph_split(n, _edge_list(C), "betweenness", positions, progress)
     k = len(positions)
     scale = np.full(n, 2 / (k * (N - 1)))
     scale[positions] = 2 / ((k - 1) * (N - 1)) if k > 1 else float("nan")
     return dict(zip(nodes, (raw * scale).tolist()))
 
 
-def _closeness_igraph(U) -> dict:
+def _closeness_igraph(U, progress=None) -> dict:
     """networkx's ``closeness_centrality`` (Wasserman–Faust for disconnected graphs) through igraph's C code.
 
     igraph's normalised closeness is (r - 1) / (sum of distances to the r - 1 reachable nodes);
@@ -310,7 +340,7 @@ def _closeness_igraph(U) -> dict:
     n = C.number_of_nodes()
     if n < 2:
         return dict.fromkeys(C.nodes, 0.0)
-    raw = _igraph_split(n, _edge_list(C), "closeness", list(range(n)))
+    raw = _igraph_split(n, _edge_list(C), "closeness", list(range(n)), progress)
     _, label = csgraph.connected_components(C.weights, directed=False)
     reach = np.bincount(label)[label] - 1
     values = np.where(reach > 0, np.nan_to_num(raw) * reach / (n - 1), 0.0)
@@ -365,11 +395,13 @@ def engine_used(measure: str, engine: str = "auto") -> str:
     return ENGINES[measure]
 
 
-def scores(U, measure: str, *, sample: int | None = None, seed: int = 0, engine: str = "auto") -> dict:
+def scores(U, measure: str, *, sample: int | None = None, seed: int = 0, engine: str = "auto",
+           progress=None) -> dict:
     """Score every node of ``U`` (a networkx graph or a :class:`CompactGraph`) with ``measure`` (see the module table).
 
     ``engine="networkx"`` runs networkx's reference functions; ``"auto"`` (default) the array engines
-    of :data:`ENGINES`, which give the same scores (tests compare them).
+    of :data:`ENGINES`, which give the same scores (tests compare them). ``progress(done, total)``
+    is called while long betweenness or closeness jobs run (see :data:`PARALLEL_WORK`).
     """
     if measure not in MEASURES:
         raise ValueError(f"unknown measure {measure!r}; use one of {', '.join(MEASURES)}")
@@ -380,10 +412,10 @@ def scores(U, measure: str, *, sample: int | None = None, seed: int = 0, engine:
     from .projection import gc_paused
 
     with gc_paused():
-        return _scores_arrays(compact_of(U), measure, sample, seed)
+        return _scores_arrays(compact_of(U), measure, sample, seed, progress)
 
 
-def _scores_arrays(C: CompactGraph, measure: str, sample: int | None, seed: int) -> dict:
+def _scores_arrays(C: CompactGraph, measure: str, sample: int | None, seed: int, progress=None) -> dict:
     if measure in ("degree", "weighted_degree"):
         W = C.weights
         diagonal = W.diagonal()
@@ -393,9 +425,9 @@ def _scores_arrays(C: CompactGraph, measure: str, sample: int | None, seed: int)
             values = np.asarray(W.sum(axis=1)).ravel() + diagonal
         return dict(zip(C.nodes, values.tolist()))
     if measure == "betweenness":
-        return _betweenness_igraph(C, sample, seed)
+        return _betweenness_igraph(C, sample, seed, progress)
     if measure == "closeness":
-        return _closeness_igraph(C)
+        return _closeness_igraph(C, progress)
     if measure == "eigenvector":
         return eigenvector_largest_component(C)
     return _pagerank_scipy(C)
@@ -574,12 +606,14 @@ def centrality(
     engine: str = "auto",
     lang: str = "en",
     graph: nx.Graph | None = None,
+    progress=None,
 ) -> dict:
     """Rank nodes by ``measure``; the first ``explain`` rows get a ``why``.
 
     ``kind`` (node kinds or groups such as ``state`` or ``actor``) filters the *listing*, not the
     graph the scores are computed on. ``graph`` lets a caller pass a prepared analysis graph
     (see :func:`analysis_graph`) to score several measures without rebuilding it.
+    ``progress(done, total)`` is called while a long betweenness or closeness job runs.
     """
     if measure not in MEASURES:
         raise ValueError(f"unknown measure {measure!r}; use one of {', '.join(MEASURES)}")
@@ -588,7 +622,7 @@ def centrality(
     with gc_paused():
         H = slice_as_of(G, as_of) if as_of else G
         U = graph if graph is not None else compact_graph(H, projection)
-        values = scores(U, measure, sample=sample, seed=seed, engine=engine)
+        values = scores(U, measure, sample=sample, seed=seed, engine=engine, progress=progress)
         return _ranked(H, U, values, measure, projection, kind, as_of, top, sample, seed, explain, engine, lang)
 
 

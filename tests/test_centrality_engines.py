@@ -191,3 +191,42 @@ def test_betweenness_and_closeness_split_over_worker_processes_give_the_same_sco
     assert split[0] == pytest.approx(nx.betweenness_centrality(reference_full(small), k=16, seed=3), abs=1e-12)
     assert split[1] == pytest.approx(nx.betweenness_centrality(reference_actors(small)), abs=1e-12)
     assert split[2] == pytest.approx(nx.closeness_centrality(reference_actors(small)), abs=1e-12)
+
+
+@pytest.mark.parametrize("processes", ["1", "2"])
+def test_long_jobs_report_progress_in_pieces_and_keep_the_scores(tiny, monkeypatch, processes):
+    from partnergraph.graph import centrality as module
+
+    monkeypatch.setattr(module, "PARALLEL_WORK", 0)  # every job counts as long: cut into pieces
+    monkeypatch.setattr(module, "MIN_PIECE", 4)  # of 4 actors or more
+    monkeypatch.setenv("PARTNERGRAPH_PROCESSES", processes)  # 1: pieces in this process; 2: in workers
+    P = compact_graph(tiny, "actors")
+    for measure, reference in (("betweenness", nx.betweenness_centrality), ("closeness", nx.closeness_centrality)):
+        calls = []
+        got = scores(P, measure, progress=lambda done, total: calls.append((done, total)))
+        assert got == pytest.approx(reference(reference_actors(tiny)), abs=1e-12)
+        n = P.number_of_nodes()
+        assert len(calls) == n // 4 and calls[-1] == (n, n)
+        assert [done for done, _ in calls] == sorted(done for done, _ in calls)
+
+
+def test_quick_jobs_report_no_progress(tiny):
+    calls = []
+    scores(compact_graph(tiny, "actors"), "betweenness", progress=lambda done, total: calls.append(done))
+    assert calls == []
+
+
+def test_cli_shows_a_progress_bar_only_for_long_jobs(monkeypatch):
+    from click.testing import CliRunner
+
+    from partnergraph.cli.main import cli
+    from partnergraph.graph import centrality as module
+
+    args = ["centrality", "--measure", "betweenness", "--projection", "actors", "--top", "1"]
+    quick = CliRunner().invoke(cli, args)
+    assert quick.exit_code == 0 and "one search per node" not in quick.stderr
+    monkeypatch.setattr(module, "PARALLEL_WORK", 0)
+    long = CliRunner().invoke(cli, args)
+    assert long.exit_code == 0, long.output
+    assert "Exact betweenness: one search per node (--sample K is faster)" in long.stderr
+    assert long.stdout == quick.stdout  # same ranking, same scores

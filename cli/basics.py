@@ -7,7 +7,9 @@ import sys
 
 import click
 
-from .common import UserError, data_option, emit, emit_json, format_option, lang_option, load, resolve
+from .common import (
+    UserError, data_option, emit, emit_json, format_option, lang_option, load, progress_when_long, resolve,
+)
 
 
 @click.command()
@@ -26,7 +28,8 @@ def validate(paths: tuple[str, ...], fmt: str) -> None:
     from partnergraph.graph.dataset import DatasetError, load_dataset
 
     try:
-        dataset = load_dataset(list(paths) or None)
+        with progress_when_long("Checking the dataset") as progress:
+            dataset = load_dataset(list(paths) or None, progress=progress)
     except DatasetError as exc:
         rows = [{"file": p.file, "line": p.line, "where": p.where, "problem": p.message} for p in exc.problems]
         if fmt == "table":

@@ -48,7 +48,8 @@ def load(data: Iterable[str]):
     from partnergraph.graph.dataset import DatasetError
 
     try:
-        return load_graph(list(data) or None)
+        with progress_when_long("Checking the dataset") as progress:
+            return load_graph(list(data) or None, progress=progress)
     except DatasetError as exc:
         lines = "\n".join(f"  {p}" for p in exc.problems)
         raise UserError(f"the dataset has {len(exc.problems)} problem(s):\n{lines}\nFix them and run 'partnergraph validate'.")

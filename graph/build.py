@@ -33,6 +33,9 @@ def build_graph(dataset: Dataset) -> nx.MultiDiGraph:
     return G
 
 
-def load_graph(paths: Iterable[str | Path] | None = None) -> nx.MultiDiGraph:
-    """Load, validate and build: the bundled seed when no paths are given."""
-    return build_graph(load_dataset(paths))
+def load_graph(paths: Iterable[str | Path] | None = None, progress=None) -> nx.MultiDiGraph:
+    """Load, validate and build: the bundled seed when no paths are given.
+
+    ``progress(done, total)`` is called while a large dataset is checked (see :func:`load_dataset`).
+    """
+    return build_graph(load_dataset(paths, progress=progress))

@@ -135,3 +135,30 @@ def test_missing_file_is_a_clear_problem(tmp_path):
     with pytest.raises(DatasetError) as info:
         load_dataset([tmp_path / "nope.yaml"])
     assert "file not found" in str(info.value)
+
+
+def test_large_datasets_report_progress_by_bytes_checked(monkeypatch):
+    from partnergraph.graph import dataset as module
+
+    files = module.data_files([seed_path()])
+    total = sum(f.stat().st_size for f in files)
+    calls = []
+    load_dataset(progress=lambda done, whole: calls.append((done, whole)))
+    assert calls == []  # the seed is small: no progress
+    monkeypatch.setattr(module, "LONG_LOAD_BYTES", 0)
+    monkeypatch.setattr(module, "PROGRESS_EVERY", 10)
+    load_dataset(progress=lambda done, whole: calls.append((done, whole)))
+    assert len(calls) > len(files) and calls[-1] == (total, total)
+    assert [done for done, _ in calls] == sorted(done for done, _ in calls)
+
+
+def test_cli_shows_a_progress_bar_only_for_large_datasets(monkeypatch):
+    from partnergraph.graph import dataset as module
+
+    quick = CliRunner().invoke(cli, ["info"])
+    assert quick.exit_code == 0 and "Checking the dataset" not in quick.stderr
+    monkeypatch.setattr(module, "LONG_LOAD_BYTES", 0)
+    for args in (["info"], ["validate"]):
+        slow = CliRunner().invoke(cli, args)
+        assert slow.exit_code == 0 and "Checking the dataset" in slow.stderr, args
+    assert CliRunner().invoke(cli, ["info"]).stdout == quick.stdout

@@ -205,19 +205,32 @@ def show(name: str, data, fmt: str, lang: str) -> None:
 
 @click.command("schema")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON Schema of dataset files (for editors).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Draw the schema to FILE (.svg, .png or .pdf; needs Graphviz).")
 @format_option
-def schema_cmd(as_json: bool, fmt: str) -> None:
+@lang_option
+def schema_cmd(as_json: bool, output: str | None, fmt: str, lang: str) -> None:
     """The node kinds and edge types (who may point to whom).
 
     \b
     Examples:
       partnergraph schema
       partnergraph schema --json > dataset.schema.json
+      partnergraph schema -o schema.svg            # a picture of the schema
+      partnergraph schema -o schema-vi.png --lang vi
     """
     from partnergraph.graph.fileschema import dataset_json_schema
     from partnergraph.graph.schema import get_schema
 
     schema = get_schema()
+    if output:
+        from partnergraph.graph.schema_diagram import SchemaDiagramError, write_schema_diagram
+
+        try:
+            click.echo(f"Wrote {write_schema_diagram(output, lang)}.", err=True)
+        except (SchemaDiagramError, OSError) as exc:
+            raise UserError(str(exc))
+        return
     if as_json:
         click.echo(json.dumps(dataset_json_schema(schema), ensure_ascii=False, indent=2))
         return

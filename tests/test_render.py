@@ -150,3 +150,27 @@ def test_cli_start_up_does_not_import_matplotlib():
     code = "import sys; from partnergraph.cli.main import cli; cli.list_commands(None); import partnergraph.cli.render; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "False"
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_schema_diagram_shows_every_kind_and_edge_type(tmp_path, lang):
+    from partnergraph.graph.schema import get_schema
+
+    schema = get_schema()
+    svg, png = tmp_path / "schema.svg", tmp_path / "schema.png"
+    for target in (svg, png):
+        result = CliRunner().invoke(cli, ["schema", "-o", str(target), "--lang", lang])
+        assert result.exit_code == 0, result.output
+    texts = {t.text.strip() for t in ET.parse(svg).getroot().iter("{http://www.w3.org/2000/svg}text") if t.text}
+    kinds = {schema.kind_label(k, lang) for k in schema.node_kinds}
+    edges = {schema.edge_label(e, lang) for e in schema.edge_types}
+    assert kinds <= {t.lstrip("■ ").strip() for t in texts} | texts
+    assert edges <= texts
+    with Image.open(png) as img:
+        assert img.format == "PNG" and img.size[0] > 300 and img.size[1] > 200
+
+
+def test_schema_diagram_errors_are_clear(tmp_path):
+    result = CliRunner().invoke(cli, ["schema", "-o", str(tmp_path / "schema.gif")])
+    assert result.exit_code == 1 and "end the file name with .svg, .png or .pdf" in result.output
+    assert "Traceback" not in result.output and list(tmp_path.iterdir()) == []

@@ -64,11 +64,10 @@ def _actor_ranking(G, lang):
     from .centrality import analysis_graph, centrality, scores
 
     P = analysis_graph(G, "actors")
-    between = scores(P, "betweenness")
     pagerank = scores(P, "pagerank") if P.number_of_edges() else dict.fromkeys(P, 0.0)
     ranked = centrality(G, "betweenness", projection="actors", top=None, explain=5, lang=lang, graph=P)["rows"]
     return [
-        {**row, "betweenness": round(between[row["id"]], 4), "pagerank": round(pagerank[row["id"]], 4),
+        {**row, "betweenness": round(row["score"], 4), "pagerank": round(pagerank[row["id"]], 4),
          "partners": P.degree(row["id"]), "shared_instruments": int(P.degree(row["id"], weight="weight"))}
         for row in ranked
     ]

@@ -536,3 +536,89 @@ def test_cli_ingest_round2_shapes(tmp_path):
     edges = {(r["from"], r["type"], r["to"]) for r in data["relations"]}
     assert ("marta-lindqvist", "holds_office_in", "eu") in edges
     assert ("philippine-coast-guard", "part_of", "philippines") in edges
+
+
+# --- round-3 shapes ---------------------------------------------------------------------------
+
+
+def test_chained_titles_and_title_words_are_not_instruments(G, tmp_path):
+    c = _ingest_text(tmp_path, G, "Mission Commander Rear Admiral Paolo Bruni met the Japanese Navy.\n"
+                     "Piotr Nowak, Director General of Cyber Strategy at the Polish Ministry of Defence, spoke.\n")
+    names = _actor_names(c)
+    assert "Paolo Bruni" in names and "Rear Admiral Paolo Bruni" not in names
+    assert not c["instruments"]  # "Mission Commander", "Cyber Strategy": words of titles
+
+
+def test_the_with_modifiers_refers_back_and_dash_pairs_are_parties(G, tmp_path):
+    c = _ingest_text(tmp_path, G, "Japan and the EU launched the EU–Japan Coastal Training Programme in Tokyo.\n"
+                     "The EUR 5 million programme is funded by Japan.\n")
+    assert [r["id"] for r in c["instruments"]] == ["eu-japan-coastal-training-programme"]
+    edges = _edges(c)
+    assert ("japan", "funds", "eu-japan-coastal-training-programme") in edges
+    assert ("eu", "leads", "eu-japan-coastal-training-programme") not in edges  # a party, not an owner
+
+
+def test_same_clause_and_body_owned_by_an_organisation(G, tmp_path):
+    c = _ingest_text(tmp_path, G, "On the margins of the summit, Japan and the ASEAN Secretariat signed an agreement on disaster relief.\n")
+    edges = _edges(c)
+    assert ("asean-secretariat", "part_of", "asean") in edges
+    agreement = next(r["id"] for r in c["instruments"] if r["kind"] == "agreement")
+    assert {("japan", "party_to", agreement), ("asean-secretariat", "party_to", agreement)} <= edges
+
+
+def test_known_organisations_places_and_cldr_ampersands(G, tmp_path):
+    c = _ingest_text(tmp_path, G, "INTERPOL and the Council of Europe held a workshop in Kuala Lumpur with Bosnia and Herzegovina.\n")
+    assert {"INTERPOL", "Council of Europe", "Bosnia and Herzegovina"} <= _actor_names(c)
+    workshop = c["instruments"][0]
+    assert workshop["places"] == ["Kuala Lumpur"] and (workshop["id"], "held_in", "malaysia") in _edges(c)
+
+
+def test_mission_name_prefix_and_hyphen_verb(G, tmp_path):
+    c = _ingest_text(tmp_path, G, "Chile contributes to EUFOR Althea and joined the EU-funded project in 2023.\n")
+    ids = {r["id"]: r["kind"] for r in c["instruments"]}
+    assert ids.get("eufor-althea") == "mission"
+    project = next(i for i, k in ids.items() if k == "project")
+    assert ("eu", "funds", project) in _edges(c) and ("chile", "participates_in", "eufor-althea") in _edges(c)
+
+
+def test_definite_event_next_round_and_apposition_agents(G, tmp_path):
+    c = _ingest_text(tmp_path, G, "The EU and Japan held their first Cyber Dialogue in Tokyo.\n"
+                     "The meeting was co-chaired by the EEAS, the EU's diplomatic service, and the Japanese Ministry of Foreign Affairs.\n"
+                     "They will hold the next round of the Dialogue in Brussels.\n")
+    assert len(c["instruments"]) == 1
+    dialogue = c["instruments"][0]
+    assert dialogue["places"] == ["Tokyo"]
+    edges = _edges(c)
+    assert ("eeas", "hosts", dialogue["id"]) in edges
+    assert ("japanese-ministry-of-foreign-affairs", "hosts", dialogue["id"]) in edges
+    assert (dialogue["id"], "held_in", "belgium") not in edges
+
+
+def test_vi_short_body_name_refers_to_the_full_one(G, tmp_path):
+    c = _ingest_text(tmp_path, G, "Đoàn đại biểu Bộ Quốc phòng Nhật Bản do ông Sato Kenji, Thứ trưởng Bộ Quốc phòng, dẫn đầu đã thăm chính thức Việt Nam.\n")
+    bodies = [a["name"] for a in c["actors"] if a["kind"] == "government_body"]
+    assert bodies == ["Bộ Quốc phòng Nhật Bản"]
+    visit = next(r["id"] for r in c["instruments"] if r["kind"] == "visit")
+    edges = _edges(c)
+    assert (visit, "held_in", "viet-nam") in edges and ("viet-nam", "participates_in", visit) not in edges
+    assert ("sato-kenji", "participates_in", visit) in edges  # leads the delegation, takes part in the visit
+
+
+def test_vi_rank_after_office_apposition_and_speaker_before_verb(G, tmp_path):
+    c = _ingest_text(tmp_path, G, "Phát biểu tại lễ khởi động, Cục trưởng Cục Hợp tác quốc tế (CHTQT), Thiếu tướng Lê Văn Hùng, "
+                     "cho biết dự án sẽ giúp Lào.\n")
+    edges = _edges(c)
+    launch = next(r["id"] for r in c["instruments"] if r["kind"] == "meeting")
+    assert ("le-van-hung", "participates_in", launch) in edges
+    assert any(a == "le-van-hung" and t == "holds_office_in" for a, t, b in edges)
+
+
+def test_vi_cited_instrument_and_cochair_apposition(G, tmp_path):
+    c = _ingest_text(tmp_path, G, "Tại Viêng Chăn (Lào), hội nghị diễn ra dưới sự đồng chủ trì của Lào, nước Chủ tịch ASEAN, và Nhật Bản.\n"
+                     "Hai bên ủng hộ lập trường của ASEAN trên cơ sở Công ước Liên hợp quốc về Luật Biển (UNCLOS).\n")
+    edges = _edges(c)
+    meeting = next(r["id"] for r in c["instruments"] if r["kind"] == "conference")
+    assert {("laos", "hosts", meeting), ("japan", "hosts", meeting), (meeting, "held_in", "laos"),  # not ASEAN
+            ("laos", "member_of", "asean")} <= edges
+    convention = next(r["id"] for r in c["instruments"] if r["kind"] == "agreement")
+    assert not any(b == convention for a, t, b in edges)

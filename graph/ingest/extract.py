@@ -105,6 +105,10 @@ class _Document:
         else:
             key = f"new:{m.kind}:{fold(m.text)}"
         cand = self.actors.get(key)
+        if cand is None and key.startswith("new:government_body:"):
+            # "Bộ Quốc phòng" after "Bộ Quốc phòng Việt Nam": the body named in full before, without its owner
+            longer = [c for k, c in self.actors.items() if k.startswith(key + " ")]
+            cand = longer[-1] if longer else None
         if cand is None:
             cand = self._new_actor(m, key)
             self.actors[key] = cand
@@ -133,6 +137,8 @@ class _Document:
             previous = self._last(m.kind)
             return [previous] if previous and alone else []
         previous = self._last(m.kind)
+        if m.definite and previous is None and m.kind in EVENT_KINDS and self.lang == "en":  # "The meeting was co-chaired":
+            previous = next((c for c in reversed(self.instruments) if c.kind in EVENT_KINDS), None)  # the event just named
         if m.definite and previous is not None:
             return [previous]
         keys = {a.key for a in scope}
@@ -210,21 +216,35 @@ class _Document:
         mentions = _main_instruments(f)
         inside = {id(a) for m in f.instruments for a in m.inside} | _within_actors(f)
         free = [m for m in f.actors if id(m) not in inside]
-        venues = {id(a) for a in free if a.kind == "state" and a.i > 0 and (a.i - 1) in f.place_marker_at}
+        venues = {id(a) for a in free if a.kind == "state" and (_after_place_word(f, a, self.rules, self.lang)
+                                                                 or _place_gloss(f, a))}
+        # "tại trụ sở Liên minh châu Âu": an organisation named as the premises is not a participant either
+        premises = {id(a) for a in free if a.kind != "state" and _after_place_word(f, a, self.rules, self.lang, True)}
         earlier, members = self._comparison(f, free, actors, quote)
-        aside = {id(a) for a in earlier + members} | _speakers(f, self.rules, self.lang)
-        agents = self._verb_relations(f, actors, free, mentions, quote, office_of)
+        speakers = _speakers(f, self.rules, self.lang)  # id -> where the reported speech starts
+        aside = {id(a) for a in earlier + members} | set(speakers)
+        venues |= {id(a) for a in free if a.kind == "state" and _destination(f, a, mentions)}
+        delegated = self._delegation(f, actors, free, mentions, quote, aside)
+        agents = self._verb_relations(f, actors, free, mentions, quote, office_of, skip_leads=delegated is not None)
+        agents.update(delegated or {})
+        agents.update(self._hyphen_verbs(f, actors, mentions))
         appositives = _appositives(f, mentions, self.rules, self.lang)
-        nearest = {id(a): _nearest(a, mentions) for a in free}
+        # an actor goes with the nearest instrument of its own clause if there is one; people take part in events only
+        nearest = {id(a): _nearest(a, [m for m in mentions if a.kind != "person" or m.kind in EVENT_KINDS], clause)
+                   for a in free}
         shared = _coordinated(f, mentions, self.rules, self.lang)  # "A and B held X and Y": X's actors are Y's
         for m in mentions:
-            near = [a for a in free if id(a) not in venues | offices | aside
+            # a speaker takes part in what precedes the verb ("Speaking at the launch, X said ...")
+            near = [a for a in free if id(a) not in venues | offices | (aside - {k for k, v in speakers.items() if m.j <= v})
+                    and id(a) not in premises
                     and (nearest[id(a)] is m or (nearest[id(a)] is not None and id(nearest[id(a)]) in shared.get(id(m), ())))]
             scope = [actors[id(a)] for a in near if actors[id(a)].kind in ORGANISATIONS or m.kind in EVENT_KINDS]
             scope += [actors[id(a)] for a in m.inside if m.entry is None or not m.entry.node_id
                       or _key_of(self, a) in set(self.G.predecessors(m.entry.node_id))]
             if self.speaker is not None and f.sentence.quoted and _speaker_owns(f, m, self.rules, self.lang):
                 scope.append(self.speaker)
+            if _cited(f, m, self.rules, self.lang):
+                scope = []
             if id(m) in appositives:  # "Operation Atalanta, the EU's counter-piracy operation": the same one
                 self._apply(self._named(appositives[id(m)]), f, m, scope, actors, agents, venues, clause, quote)
                 continue
@@ -344,8 +364,9 @@ class _Document:
         status = _status(f, m, clause, self.rules)
         if status and not inst.status:
             inst.status = status
-        self._dates(f, m, inst)
-        self._places(f, m, inst, actors, venues, quote)
+        if m.named or not _future(f, m, self.rules, self.lang):  # not "the next round of X in Brussels"
+            self._dates(f, m, inst)
+            self._places(f, m, inst, actors, venues, quote)
         for _, domain in f.domains:
             if domain not in inst.domains and domain in self.schema.domains:
                 inst.domains.append(domain)
@@ -372,7 +393,8 @@ class _Document:
         if inst.kind not in spec["kinds"]:
             return set()
         before, after = set(spec["before"][self.lang]), set(spec["after"][self.lang])
-        owners = {_key_of(self, a) for a in m.inside if a.i == m.i and a.j < m.j}  # "EU missions and operations"
+        owners = {_key_of(self, a) for a in m.inside if a.i == m.i and a.j < m.j  # "EU missions and operations",
+                  and _gap(f, a.j - 1, a.j) not in self.rules["pair_dashes"]}  # not "EU–ASEAN Programme" (two parties)
         for a in f.actors:
             if (a.j <= m.i and _gap(f, a.j - 1, m.i) in before) or (a.i >= m.j and _gap(f, m.j - 1, a.i) in after):
                 owners.add(_key_of(self, a))
@@ -416,13 +438,51 @@ class _Document:
                 self.relate(actors[id(a)], "part_of", actors[id(b)], quote, None, 0.6,
                             f"{a.text!r} followed by {b.text!r}")
 
+    def _hyphen_verbs(self, f: Found, actors: dict, mentions: list[Mention]) -> dict:
+        """'the EU-led exercise': the actor before the hyphen leads (funds, hosts) the instrument after it."""
+        verbs, toks, agents = self.rules.get("hyphen_verbs", {}).get(self.lang, {}), f.sentence.tokens, {}
+        for a in f.actors:
+            if a.j < len(toks) and toks[a.j].lower in verbs and _gap(f, a.j - 1, a.j) == "-" and id(a) in actors:
+                target = next((m for m in mentions if a.j <= m.i <= a.j + 3 or m.i <= a.i < m.j), None)
+                if target is not None:
+                    rtype = verbs[toks[a.j].lower]
+                    rtype = "leads" if rtype == "hosts" and target.kind not in EVENT_KINDS else rtype
+                    key = actors[id(a)].key
+                    agents[(key, id(target))] = (key, target, rtype, f"'{a.text}-{toks[a.j].text}'")
+        return agents
+
+    def _delegation(self, f: Found, actors: dict, free: list[Mention], mentions: list[Mention], quote: str,
+                    aside: set) -> dict | None:
+        """'The EU delegation was led by X': X leads the visit or takes part in the event (see the rules)."""
+        toks = f.sentence.tokens
+        words = {tuple(w.lower().split()) for w in self.rules["delegation_words"].get(self.lang, [])}
+        cues = [(i, j) for i, j, rtype in f.relation_cues if rtype == "leads"]
+        if not cues or not any(tuple(t.lower for t in toks[k:k + len(w)]) == w for k in range(len(toks)) for w in words):
+            return None
+        people = [a for a in free if a.kind == "person" and id(a) not in aside]
+        events = [m for m in mentions if m.kind in EVENT_KINDS]
+        agents = {}
+        for p in people:
+            if events:
+                target = min(events, key=lambda m: min(abs(m.j - cues[0][0]), abs(m.i - cues[0][1])))
+                rtype = "participates_in"  # the schema has people take part in instruments, not lead them
+                agents[(actors[id(p)].key, id(target))] = (actors[id(p)].key, target, rtype, "leads the delegation")
+            else:
+                last = next((c for c in reversed(self.instruments) if c.kind in EVENT_KINDS), None)
+                if last is not None:
+                    self.relate(actors[id(p)], "participates_in", last, quote,
+                                None, 0.6, "leads the delegation to the event named before")
+        return agents
+
     def _verb_relations(self, f: Found, actors: dict, free: list[Mention], mentions: list[Mention], quote: str,
-                        office_of: dict | None = None) -> dict:
+                        office_of: dict | None = None, skip_leads: bool = False) -> dict:
         """funds/hosts/leads (the organisation nearest to the verb, and those joined to it by 'and'; a person
         stands for the body of their title), supports and member_of (before -> after)."""
         agents: dict = {}
         office_of = office_of or {}
         for i, j, rtype in f.relation_cues:
+            if rtype == "leads" and skip_leads:
+                continue
             spec = self.rules["relation_cues"][rtype]
             if spec.get("agent") == "nearest" and mentions:
                 units = _agent_units(f, free, office_of, actors)
@@ -442,7 +502,9 @@ class _Document:
                                                        f"the verb {f.sentence.span_text(i, j)!r}")
             elif spec.get("agent") == "before":
                 subjects = _conjoined_before(f, free, i)
-                objects = [self._resolved(m) for m in mentions if m.i >= j][:1] or [actors[id(a)] for a in free if a.i >= j]
+                # what is supported follows the verb closely (not "support the position of A, on the basis of X")
+                close = lambda x: x.i >= j and x.i - j <= 2  # noqa: E731
+                objects = [self._resolved(m) for m in mentions if close(m)][:1] or [actors[id(a)] for a in sorted(free, key=lambda a: a.i) if close(a)]
                 for s in subjects:
                     for o in objects[:1] if rtype == "member_of" else objects:
                         if o is not None:
@@ -487,8 +549,9 @@ class _Document:
             if state is not None:
                 state.add_evidence(quote)
                 self.relate(inst, "held_in", state, quote, None, 0.6, f"held in {place.text!r}")
-        for a in f.actors:
-            if id(a) in venues:
+        mentions = _main_instruments(f)
+        for a in f.actors:  # a venue is the place of the instrument named last before it
+            if id(a) in venues and max((x for x in mentions if x.j <= a.i), key=lambda x: x.j, default=m) is m:
                 self.relate(inst, "held_in", actors[id(a)], quote, None, 0.6, f"'{a.text}' follows a place word")
 
     def _state_of(self, place: Entry) -> Cand | None:
@@ -578,7 +641,7 @@ def _office(f: Found, p: Mention, rules: dict, lang: str) -> tuple[Mention | Non
         return between[0], posted
     if p.j <= ti:
         clause = _clauses(f)
-        after = [a for a in candidates if tj <= a.i <= tj + 8 and clause[a.i] == clause[tj]]
+        after = [a for a in candidates if ti < a.i <= tj + 8 and clause[a.i] == clause[min(tj, len(clause) - 1)]]
         if after:
             return after[0], posted
     named_by = [a for a in candidates if p.j <= a.i <= p.j + 3
@@ -606,15 +669,27 @@ def _agent_group(f: Found, units: list, i: int, j: int, rules: dict, lang: str) 
     nearest = min(units, key=lambda u: min(abs(u[1] - i), abs(u[0] - j)))
     joins = {w.lower() for w in rules["agent_conjunctions"].get(lang, [])}
     joined = lambda a, b: re.sub(r"^[,\s]*|\b(the)\b|[,\s]*$", "", _gap_text(f, a[1] - 1, b[0]).lower()).strip() in joins | {""}  # noqa: E731
+    # "A, the ASEAN Chair, and B": an apposition between commas does not break the join
+    joined_past_apposition = lambda a, b: re.sub(r"^\s*,[^,]{1,80},\s*|\b(the)\b", "", _gap_text(f, a[1] - 1, b[0]).lower()).strip() in joins  # noqa: E731
     group = [nearest]
     side = [u for u in units if u[0] >= nearest[1]] if nearest[0] >= j else [u for u in units if u[1] <= nearest[0]][::-1]
     for u in side:
         a, b = (group[-1], u) if nearest[0] >= j else (u, group[-1])
-        if a[1] <= b[0] and joined(a, b) and not (nearest[0] >= j and u[0] >= j + 12):
+        if nearest[0] >= j and _inside_apposition(f, group[-1], u):
+            continue  # "co-chaired by A, the ASEAN Chair, and B": the apposition's actors are not agents
+        if a[1] <= b[0] and (joined(a, b) or joined_past_apposition(a, b)) and not (nearest[0] >= j and u[0] >= j + 12):
             group.append(u)
         else:
             break
     return group
+
+
+def _inside_apposition(f: Found, a: tuple, u: tuple) -> bool:
+    """Unit u lies in a ', ... ,' apposition right after unit a (one comma before it, another within five words)."""
+    toks = f.sentence.tokens
+    before = _gap_text(f, a[1] - 1, u[0])
+    closing = any("," in _gap_text(f, x - 1, x) for x in range(u[1], min(u[1] + 5, len(toks))))
+    return a[1] <= u[0] and before.lstrip().startswith(",") and before.count(",") == 1 and closing
 
 
 def _gap_text(f: Found, a: int, b: int) -> str:
@@ -656,15 +731,67 @@ def _conjoined_after(f: Found, free: list[Mention], first: Mention) -> list[Ment
     return group
 
 
-def _speakers(f: Found, rules: dict, lang: str) -> set[int]:
-    """Ids of people followed by a verb of speech: they report events, they do not take part in them."""
+def _speakers(f: Found, rules: dict, lang: str) -> dict[int, int]:
+    """Ids of people followed by a verb of speech, with the verb's index: they report the events after it,
+    they do not take part in them."""
     toks = f.sentence.tokens
     verbs = [tuple(v.lower().split()) for v in rules["speech_verbs"][lang]]
-    found = set()
+    found = {}
     for a in f.actors:
-        if a.kind == "person" and any(tuple(t.lower for t in toks[a.j:a.j + len(v)]) == v for v in verbs):
-            found.add(id(a))
+        if a.kind != "person":
+            continue
+        k = a.j
+        if k < len(toks) and _gap(f, k - 1, k) == ",":  # "NAME, TITLE OF BODY, said": skip the apposition
+            k = next((x for x in range(k + 1, min(k + 15, len(toks))) if _gap(f, x - 1, x) == ","), k)
+        at = next((x for x in (a.j, k) for v in verbs if tuple(t.lower for t in toks[x:x + len(v)]) == v), None)
+        if at is not None:
+            found[id(a)] = at
     return found
+
+
+def _after_place_word(f: Found, a: Mention, rules: dict, lang: str, premises_only: bool = False) -> bool:
+    """A place word right before the actor ('in Japan'), or one and a premises word ('tại trụ sở EU')."""
+    toks = f.sentence.tokens
+    k = a.i - (a.i > 0 and toks[a.i - 1].lower == "the")
+    if not premises_only and k > 0 and (k - 1) in f.place_marker_at:
+        return True
+    for w in rules["premises_words"].get(lang, []):
+        n = len(w.split())
+        k2 = k - n - (k - n > 0 and toks[k - n - 1].lower == "the")
+        if k - n > 0 and " ".join(t.lower for t in toks[k - n:k]) == w.lower() and (k2 - 1) in f.place_marker_at:
+            return True
+    return False
+
+
+def _place_gloss(f: Found, a: Mention) -> bool:
+    """'Viêng Chăn (Lào)', 'Bali (Indonesia)': a state in brackets right after a place names the place's state."""
+    if a.i == 0 or a.j >= len(f.sentence.tokens) or not _gap(f, a.j - 1, a.j).startswith(")") or _gap(f, a.i - 1, a.i) != "(":
+        return False
+    return any(p.j == a.i for p in f.places)
+
+
+def _cited(f: Found, m: Mention, rules: dict, lang: str) -> bool:
+    """'on the basis of X', 'trên cơ sở X': X is referred to, not taken part in."""
+    toks = f.sentence.tokens
+    k = m.i - (m.i > 0 and toks[m.i - 1].lower == "the")
+    return any(" ".join(t.lower for t in toks[max(0, k - len(w.split())):k]) == w.lower()
+               for w in rules["citation_markers"].get(lang, []))
+
+
+def _destination(f: Found, a: Mention, mentions: list[Mention]) -> bool:
+    """A state right after a visit ('thăm chính thức Bỉ', 'visit to Japan'): where it goes, not who goes."""
+    toks = f.sentence.tokens
+    k = a.i - 1 if a.i > 0 and (a.i - 1) in f.destination_at else a.i
+    return any(m.kind == "visit" and m.j == k for m in mentions)
+
+
+def _future(f: Found, m: Mention, rules: dict, lang: str) -> bool:
+    """A future marker in the four words before a mention ('the next round of the Consultations')."""
+    toks = f.sentence.tokens
+    before = " ".join(t.lower for t in toks[max(0, m.i - 4):m.i])
+    after = " ".join(t.lower for t in toks[m.j:m.j + 2])
+    markers = [w.lower() for w in rules["future_markers"].get(lang, [])]
+    return any(re.search(rf"\b{re.escape(w)}\b", before if lang == "en" else after) for w in markers)
 
 
 def _speaker_owns(f: Found, m: Mention, rules: dict, lang: str) -> bool:
@@ -724,9 +851,12 @@ def _main_instruments(f: Found) -> list[Mention]:
     return sorted(chosen, key=lambda m: m.i)
 
 
-def _nearest(actor: Mention, mentions: list[Mention]) -> Mention | None:
+def _nearest(actor: Mention, mentions: list[Mention], clause: list[int] | None = None) -> Mention | None:
     if not mentions:
         return None
+    if clause:
+        here = [m for m in mentions if clause[m.i] == clause[min(actor.i, len(clause) - 1)]]
+        mentions = here or mentions
     return min(mentions, key=lambda m: (min(abs(actor.i - m.j), abs(m.i - actor.j)), m.i < actor.i))
 
 

@@ -90,7 +90,7 @@ class Lexicon:
         for org in rules.get("organisations", []):
             entry = _existing(lex, org) or Entry("actor", org["kind"], org["name"], None, org.get("name_vi"),
                                                  org.get("short_name"), origin="rules")
-            for name in (org["name"], org.get("name_vi"), org.get("short_name")):
+            for name in (org["name"], org.get("name_vi"), org.get("short_name"), *org.get("aliases", [])):
                 lex.add(name, entry)
         for place in rules.get("places", []):
             entry = Entry("place", "place", place["name"], iso=place.get("iso"), origin="rules")
@@ -122,6 +122,9 @@ def _cldr_entries(by_iso: dict[str, Entry], by_id: dict[str, Entry]) -> Iterable
         if kind == "skip" or code not in vi:
             continue
         names = [name_en, vi[code]]
+        if "&" in name_en:  # CLDR writes "Bosnia & Herzegovina"; news writes "and"
+            name_en = name_en.replace("&", "and")
+            names.append(name_en)
         entry = by_iso.get(code) if kind == "state" else None
         if entry is None:
             entry = _by_name(by_id, names)

@@ -106,6 +106,7 @@ def _tables(lang: str) -> dict:
         "title_prefixes": set(rules["title_prefixes"].get(lang, [])),
         "title_links": {w.lower() for w in rules["title_links"].get(lang, [])},
         "determiners": {w.lower() for w in rules["apposition_determiners"].get(lang, [])},
+        "name_prefixes": cue_table(rules.get("name_prefixes", {})),
         "not_after": {k: {w.lower() for w in v.get("not_after", {}).get(lang, [])} for k, v in rules["relation_cues"].items()},
     }
 
@@ -125,6 +126,7 @@ def recognise(sentence: Sentence, lex: Lexicon, lang: str, year: int | None = No
     taken += _new_acronyms(sentence, lex, tables, taken, parens)
     taken += _bodies(sentence, lex, tables, taken, lang)
     taken += _bare_acronyms(sentence, tables, taken, lang)
+    taken += _prefixed_names(sentence, lex, tables, taken)
     instruments = [m for m in taken if m.family == "instrument"] + _cue_instruments(sentence, lex, tables, taken, lang)
     instruments.sort(key=lambda m: m.i)
     actors = [m for m in taken if m.family == "actor"]
@@ -230,7 +232,7 @@ def _run(sentence: Sentence, start: int, limit: int, ok) -> int:
 
 
 def _titled_people(sentence: Sentence, lex: Lexicon, tables: dict, taken: list[Mention], lang: str) -> list[Mention]:
-    toks, found = sentence.tokens, []
+    toks, found, dangling = sentence.tokens, [], None
     for i, j, _ in match_phrases(toks, tables["titles"], "lower"):
         if any(m.i <= i < m.j for m in found):  # a title word inside a name found already
             continue
@@ -243,6 +245,11 @@ def _titled_people(sentence: Sentence, lex: Lexicon, tables: dict, taken: list[M
             known[0].title = known[0].title or title
             known[0].title_at = known[0].title_at or (i, j)
             continue
+        while True:  # titles in a row ("Operation Commander Vice Admiral NAME"): the name follows the last
+            more = next(((a, b) for a, b, _ in match_phrases(toks[j:j + 4], tables["titles"], "lower") if a == 0), None)
+            if more is None or _between(sentence, j - 1, j).strip():
+                break
+            j += more[1]
         start, end = _person_name(sentence, j, tables, lang, taken + found)
         if end == start:
             before = _name_before_title(sentence, i, tables, lang, taken + found)
@@ -252,12 +259,22 @@ def _titled_people(sentence: Sentence, lex: Lexicon, tables: dict, taken: list[M
             if before is not None:  # "Marta Lindqvist, the EU Ambassador to ..." (a name not known yet)
                 start, end = before
         if end - start < (2 if lang == "vi" and not toks[i].is_upper_initial else 1):
+            dangling = (i, j, title)
             continue
+        if dangling and _office_apposition(sentence, dangling[1], i):
+            i, j, title = dangling  # "Tổng Giám đốc Bộ Tham mưu (EUMS), Trung tướng NAME": the office is the first title
+        dangling = None
         entries = [e for e in lex.names.get(tuple(t.folded for t in toks[start:end]), []) if e.kind == "person"]
         entry = entries[0] if entries else None
         found.append(Mention("actor", start, end, sentence.span_text(start, end), "person", entry, title=title,
                              title_at=(i, j), confidence=0.75, reason=f"a name next to the title {title!r}"))
     return found
+
+
+def _office_apposition(sentence: Sentence, a: int, b: int) -> bool:
+    """Between tokens a-1 and b, a capitalised name (a body, with its '(ACR)') and one comma: 'TITLE BODY, RANK NAME'."""
+    gap = _between(sentence, a - 1, b).strip()
+    return bool(gap) and gap[0].isupper() and gap.endswith(",") and gap.count(",") == 1 and not re.search(r"[;.]", gap)
 
 
 def _name_before_title(sentence: Sentence, i: int, tables: dict, lang: str, taken: list[Mention]):
@@ -410,6 +427,10 @@ def _head_before(sentence: Sentence, k: int, tables: dict, taken: list[Mention])
         for n in (3, 2, 1):
             key = tuple(t.lower for t in toks[start:start + n])
             if key in tables["instruments"]:
+                for kind, heads in tables["heads"].items():  # "Cục Hợp tác quốc tế (CHTQT)": the cue opens a body's name
+                    head = next((h for h in heads if tuple(t.text for t in toks[max(0, start - len(h)):start]) == h), None)
+                    if head is not None:
+                        return "actor", kind, start - len(head)
                 return "instrument", tables["instruments"][key], start
             for kind, heads in tables["heads"].items():
                 if tuple(t.text for t in toks[start:start + n]) in heads:
@@ -425,6 +446,22 @@ def _bare_acronyms(sentence: Sentence, tables: dict, taken: list[Mention], lang:
                 and not tok.text.isdigit() and _free(taken, k, k + 1) and _between(sentence, k - 1, k).strip() == ""):
             found.append(Mention("instrument", k, k + 1, tok.text, tables["acronym_kind"], None, short_name=tok.text,
                                  confidence=0.5, reason=f"an unknown acronym after {toks[k - 1].text!r}"))
+    return found
+
+
+def _prefixed_names(sentence: Sentence, lex: Lexicon, tables: dict, taken: list[Mention]) -> list[Mention]:
+    """'EUFOR Althea', 'EUCAP Sahel Niger': a name prefix of the rules and the capitalised words after it."""
+    toks, found = sentence.tokens, []
+    for i, j, kind in match_phrases(toks, tables["name_prefixes"], "lower"):
+        if not _free(taken, i, j) or not toks[i].text.isupper():
+            continue
+        end = _run(sentence, j, 3, lambda k: toks[k].is_upper_initial and _free(taken, k, k + 1)) if j < len(toks) else j
+        if end == j or _between(sentence, j - 1, j).strip():
+            continue
+        text = sentence.span_text(i, end)
+        entry = next((e for e in lex.lookup(text) if e.family == "instrument"), None)
+        found.append(Mention("instrument", i, end, text, kind, entry, confidence=0.75,
+                             reason=f"a name opened by {sentence.span_text(i, j)!r}"))
     return found
 
 
@@ -511,7 +548,8 @@ def _named_bodies(sentence: Sentence, lex: Lexicon, tables: dict, taken: list[Me
         while start > 0 and joined(start) and word(start - 1):
             start -= 1
         owner = None
-        before = next((m for m in taken if m.j == start and m.kind in ("state", "union")), None)
+        before = next((m for m in taken if m.j == start and m.kind in ("state", "union", "regional_organisation",
+                                                                        "international_organisation")), None)
         if before is not None and state_end is None and _between(sentence, start - 1, start).strip() == "":
             owner, start = before, before.i
         elif toks[start].text in tables["demonyms"] and start < last:
@@ -585,14 +623,27 @@ def _cue_instruments(sentence: Sentence, lex: Lexicon, tables: dict, taken: list
         if found and not found[-1].anaphoric and start <= found[-1].j and _between(sentence, found[-1].j - 1, i).strip() == "":
             _merge_compound(sentence, found[-1], start, end, kind, tables["compound_head"])
             continue
+        if any(p.title_at and start < p.title_at[1] and p.title_at[0] < end for p in taken if p.kind == "person"):
+            continue  # "Director General of Defence Strategy", "Operation Commander": words of a title
         text = sentence.span_text(start, end)
-        definite = (lang == "en" and start > 0 and toks[start - 1].lower == "the") or (lang == "vi" and end == j)
+        definite = (lang == "en" and _the_before(toks, start, taken)) or (lang == "vi" and end == j)
         entries = [e for e in lex.lookup(text) if e.family == "instrument"] if named else []
         entry = entries[0] if entries else None
         reason = f"the cue word {sentence.span_text(i, j)!r}" + (" in a proper name" if named else "")
         found.append(Mention("instrument", start, end, text, kind, entry, named=named, definite=definite and not named,
                              confidence=0.8 if named else 0.6, reason=reason))
     return found
+
+
+def _the_before(toks, start: int, taken: list[Mention]) -> bool:
+    """'the programme', 'the EUR 8 million programme': 'the' opens the phrase, before at most three modifiers."""
+    for k in range(start - 1, max(-1, start - 5), -1):
+        if toks[k].lower == "the":
+            return True
+        if (toks[k].lower in EN_DETERMINERS or toks[k].lower in EN_CONNECTORS or not _free(taken, k, k + 1)
+                or not re.fullmatch(r"[\w.-]+", toks[k].text)):  # an actor's name is an owner, not a modifier
+            return False
+    return False
 
 
 def _owner_follows(sentence: Sentence, end: int, tables: dict, taken: list[Mention]) -> bool:
@@ -627,7 +678,7 @@ def _instrument_span(sentence, i, j, tables, taken, lang) -> tuple[int, int, boo
     toks = sentence.tokens
     connectors = VI_CONNECTORS if lang == "vi" else EN_CONNECTORS
     right = VI_CONNECTORS if lang == "vi" else {"of", "on", "for", "and", "the"}
-    joined = lambda k: _between(sentence, k - 1, k).strip() in ("", "-")  # noqa: E731
+    joined = lambda k: _between(sentence, k - 1, k).strip() in ("", "-", "–")  # noqa: E731  ("EU–ASEAN Programme")
     cap_or_conn = lambda k: toks[k].is_upper_initial or toks[k].lower in connectors  # noqa: E731
     # Vietnamese names capitalise a word's first syllable only: "An ninh Hàng hải"
     second = lambda k: lang == "vi" and k > 0 and toks[k - 1].is_upper_initial and toks[k].lower not in tables["boundaries"]  # noqa: E731

@@ -11,7 +11,7 @@ Not part of the test suite. Run from the repository root:
     python bench/bench_centrality.py --data /tmp/partnergraph-bench/large-seed0 \\
         --pickle /tmp/pg-large.pickle --steps projection,eigenvector,actors-betweenness
 
-``--data`` is a dataset folder (``python -m partnergraph.graph.synthetic --size
+``--data`` is a dataset folder (``python -m partnergraph.graph.model.synthetic --size
 large --out DIR`` or the folders ``bench_graph.py`` generates). Loading is not
 timed; ``--pickle FILE`` caches the loaded graph so that each fresh process
 skips the JSON validation (minutes at the large size). Each step runs in its own
@@ -58,7 +58,7 @@ def load(data: str, cache: str | None):
     if cache and Path(cache).exists():
         with open(cache, "rb") as fh:
             return pickle.load(fh)
-    from partnergraph.graph.build import load_graph
+    from partnergraph.graph.model.build import load_graph
 
     G = load_graph([data])
     if cache:
@@ -68,7 +68,7 @@ def load(data: str, cache: str | None):
 
 
 def run_step(step: str, G) -> dict:
-    from partnergraph.graph import centrality, projection
+    from partnergraph.graph.analysis import centrality, projection
 
     if step.startswith("projection"):
         P = projection.actor_projection(G, with_instruments=step == "projection")

@@ -4,7 +4,7 @@ Not part of the test suite. Run from the repository root:
 
     python bench/bench_graph.py --sizes small,medium,large
 
-For each size (see ``partnergraph.graph.synthetic.SIZES``) it generates the
+For each size (see ``partnergraph.graph.model.synthetic.SIZES``) it generates the
 seeded synthetic dataset once (JSON files under ``--data-dir``; not timed as
 part of any query), then measures every task in a *fresh* Python process, so
 one task's memory never counts for another:
@@ -72,8 +72,8 @@ class _PeakSampler(threading.Thread):
 
 
 def _load(folder: str):
-    from partnergraph.graph.build import build_graph
-    from partnergraph.graph.dataset import load_dataset
+    from partnergraph.graph.model.build import build_graph
+    from partnergraph.graph.model.dataset import load_dataset
 
     return build_graph(load_dataset([folder]))
 
@@ -81,18 +81,18 @@ def _load(folder: str):
 def _task(name: str, G) -> dict:
     """Run one query on G; return what it did (engine, counts)."""
     if name in ("projection", "projection-nx"):
-        from partnergraph.graph.projection import actor_projection
+        from partnergraph.graph.analysis.projection import actor_projection
 
         P = actor_projection(G, method="networkx" if name == "projection-nx" else "auto")
         return {"engine": "networkx bipartite" if name == "projection-nx" else "scipy sparse",
                 "actors": P.number_of_nodes(), "links": P.number_of_edges()}
     if name in ("degree", "pagerank", "betweenness"):  # as `partnergraph centrality` runs them
-        from partnergraph.graph.centrality import centrality
+        from partnergraph.graph.analysis.centrality import centrality
 
         result = centrality(G, name, top=10, sample=SAMPLE if name == "betweenness" else None, seed=0)
         return {"engine": result["engine"], "method": result["method"], "top": result["rows"][0]["id"]}
     if name == "betweenness-nx":  # the reference: networkx's own function on a networkx graph
-        from partnergraph.graph.centrality import analysis_graph, centrality
+        from partnergraph.graph.analysis.centrality import analysis_graph, centrality
 
         start = time.perf_counter()
         U = analysis_graph(G)
@@ -103,7 +103,7 @@ def _task(name: str, G) -> dict:
     if name == "paths":
         import random
 
-        from partnergraph.graph.paths import NoPath, find_paths
+        from partnergraph.graph.analysis.paths import NoPath, find_paths
 
         actors = sorted(n for n, family in G.nodes(data="family") if family == "actor")
         rng = random.Random(0)
@@ -124,8 +124,8 @@ def _warm_imports() -> None:
     """Import what the tasks use before timing them (start-up time is measured separately)."""
     import importlib
 
-    for module in ("partnergraph.graph.build", "partnergraph.graph.dataset", "partnergraph.graph.projection",
-                   "partnergraph.graph.centrality", "partnergraph.graph.paths", "networkx.algorithms.bipartite",
+    for module in ("partnergraph.graph.model.build", "partnergraph.graph.model.dataset", "partnergraph.graph.analysis.projection",
+                   "partnergraph.graph.analysis.centrality", "partnergraph.graph.analysis.paths", "networkx.algorithms.bipartite",
                    "scipy.sparse", "numpy", "igraph", "fastjsonschema", "jsonschema"):
         try:
             importlib.import_module(module)
@@ -138,8 +138,8 @@ def worker(task: str, folder: str) -> dict:
     _warm_imports()
     start, cpu0 = time.perf_counter(), time.process_time()
     if task == "build":
-        from partnergraph.graph.build import build_graph
-        from partnergraph.graph.dataset import load_dataset
+        from partnergraph.graph.model.build import build_graph
+        from partnergraph.graph.model.dataset import load_dataset
 
         dataset = load_dataset([folder])
         loaded = time.perf_counter()
@@ -166,7 +166,7 @@ def worker(task: str, folder: str) -> dict:
 
 def dataset_folder(size: str, seed: int, data_dir: Path) -> tuple[Path, float | None]:
     """The folder of the synthetic dataset, generated and written when missing (and how long that took)."""
-    from partnergraph.graph.synthetic import SIZES, generate, write_dataset
+    from partnergraph.graph.model.synthetic import SIZES, generate, write_dataset
 
     folder = data_dir / f"{size}-seed{seed}"
     if (folder / "relations.json").exists():
@@ -260,7 +260,7 @@ def main(argv: list[str] | None = None) -> None:
         print(markdown(json.loads(args.table.read_text())))
         return
 
-    from partnergraph.graph.synthetic import SIZES
+    from partnergraph.graph.model.synthetic import SIZES
 
     tasks = args.tasks.split(",")
     unknown = [t for t in tasks if t not in TASKS] + [s for s in args.sizes.split(",") if s not in SIZES]

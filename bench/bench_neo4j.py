@@ -48,10 +48,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from partnergraph.graph import neo4j_backend as nb
-from partnergraph.graph.build import load_graph
-from partnergraph.graph.readwrite import ARRAY_DELIMITER, write_neo4j_csv
-from partnergraph.graph.synthetic import SIZES, generate, write_dataset
+from partnergraph.graph.stores import neo4j_store as nb
+from partnergraph.graph.model.build import load_graph
+from partnergraph.graph.readwrite.formats import ARRAY_DELIMITER, write_neo4j_csv
+from partnergraph.graph.model.synthetic import SIZES, generate, write_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "bench" / "results" / "neo4j.json"

@@ -61,7 +61,7 @@ def grand_graph(G):
     """The graph as grand-cypher reads it: propgraph properties plus ``__labels__`` sets."""
     import networkx as nx
 
-    from partnergraph.graph import propgraph
+    from partnergraph.graph.model import propgraph
 
     H = nx.MultiDiGraph()
     for sid, record in G.graph.get("sources", {}).items():
@@ -84,7 +84,7 @@ class GrandEngine:
     def query(self, cypher, params=None):
         if params:
             raise ValueError("grand-cypher takes no query parameters")
-        from partnergraph.graph.cypher_values import render
+        from partnergraph.graph.stores.cypher.values import render
 
         result = self._cls(self._G).run(cypher)
         columns = [str(c) for c in result]
@@ -96,7 +96,7 @@ class GrandEngine:
 def make_engine(name, G):
     if name == "grand-cypher":
         return GrandEngine(G)
-    from partnergraph.graph.cypher_embedded import EmbeddedCypher
+    from partnergraph.graph.stores.cypher.engine import EmbeddedCypher
 
     engine = EmbeddedCypher(G, module=name)
 
@@ -155,8 +155,8 @@ def run_suite(name, queue):
 
 def run_scale(name, size, queue):
     """In a child process: build one engine over a synthetic size; latency of SCALE_QUERIES, peak RSS."""
-    from partnergraph.graph.build import load_graph
-    from partnergraph.graph.synthetic import SIZES, generate, write_dataset
+    from partnergraph.graph.model.build import load_graph
+    from partnergraph.graph.model.synthetic import SIZES, generate, write_dataset
     import tempfile
 
     signal.signal(signal.SIGALRM, _alarm)
@@ -211,7 +211,7 @@ def startup(size: str, runs: int) -> dict:
     """`partnergraph query` in fresh processes: no cache, cold cache, warm cache (medians)."""
     data: list[str] = []
     if size != "seed":
-        from partnergraph.graph.synthetic import SIZES, generate, write_dataset
+        from partnergraph.graph.model.synthetic import SIZES, generate, write_dataset
 
         folder = tempfile.mkdtemp(prefix=f"pg-startup-{size}-")
         write_dataset(generate(*SIZES[size], seed=1), folder)
@@ -237,8 +237,8 @@ def startup(size: str, runs: int) -> dict:
 
 
 def _synthetic(size: str):
-    from partnergraph.graph.build import load_graph
-    from partnergraph.graph.synthetic import SIZES, generate, write_dataset
+    from partnergraph.graph.model.build import load_graph
+    from partnergraph.graph.model.synthetic import SIZES, generate, write_dataset
 
     folder = tempfile.mkdtemp(prefix=f"pg-bench-{size}-")
     write_dataset(generate(*SIZES[size], seed=1), folder)
@@ -247,8 +247,8 @@ def _synthetic(size: str):
 
 def table_pairs(G) -> int:
     """(relationship type, FROM table, TO table) pairs with data: LadybugDB's physical relationship tables."""
-    from partnergraph.graph import propgraph
-    from partnergraph.graph.cypher_embedded import EVIDENCE_TYPE, SOURCE_LABEL, _table
+    from partnergraph.graph.model import propgraph
+    from partnergraph.graph.stores.cypher.engine import EVIDENCE_TYPE, SOURCE_LABEL, _table
 
     pairs = {(propgraph.relationship_type(d), _table(G.nodes[u]["kind"]), _table(G.nodes[v]["kind"]))
              for u, v, d in G.edges(data=True)}
@@ -270,8 +270,8 @@ def in_child(target, *args, timeout=1800):
 
 
 def neo4j_answers():
-    from partnergraph.graph.cypher_values import neo4j_query
-    from partnergraph.graph.neo4j_backend import Neo4jSettings, load
+    from partnergraph.graph.stores.cypher.values import neo4j_query
+    from partnergraph.graph.stores.neo4j_store import Neo4jSettings, load
 
     settings = Neo4jSettings(os.environ["NEO4J_URI"], os.environ.get("NEO4J_USERNAME", "neo4j"),
                              os.environ["NEO4J_PASSWORD"], os.environ.get("NEO4J_DATABASE"))
@@ -294,7 +294,7 @@ def neo4j_answers():
 
 def score(engine_out, expected):
     """name -> 'pass' | 'refused' | 'fail' for one engine."""
-    from partnergraph.graph.neo4j_backend import WriteQueryRefused
+    from partnergraph.graph.stores.neo4j_store import WriteQueryRefused
 
     verdicts = {}
     for q in load_suite():

@@ -36,9 +36,9 @@ from pathlib import Path
 import yaml
 from tabulate import tabulate
 
-from partnergraph.graph.build import load_graph
+from partnergraph.graph.model.build import load_graph
 from partnergraph.graph.ingest import ingest_files
-from partnergraph.graph.names import fold, names_of
+from partnergraph.graph.model.names import fold, names_of
 
 HERE = Path(__file__).parent / "ingest_eval"
 SETS = {"dev": HERE / "dev", "dev2": HERE / "heldout", "dev3": HERE / "heldout2", "heldout3": HERE / "heldout3"}

@@ -1,6 +1,6 @@
 """path, centrality, timeline, neighbours, structure, common: the analyst's questions.
 
-Thin click wrappers over partnergraph.graph.paths / centrality / timeline / structure.
+Thin click wrappers over partnergraph.graph.analysis.paths / centrality / timeline / structure.
 Nothing heavy (scipy, igraph, matplotlib, the Neo4j driver) is imported at module
 import time, so `partnergraph path` starts fast.
 """
@@ -35,7 +35,7 @@ def _backend_option(f: Callable) -> Callable:
 def _day(as_of: str | None):
     if as_of is None:
         return None
-    from partnergraph.graph.dates import DateError, as_date
+    from partnergraph.graph.model.dates import DateError, as_date
 
     try:
         return as_date(as_of)
@@ -45,7 +45,7 @@ def _day(as_of: str | None):
 
 def _graph(data, backend: str = "networkx", neo4j_kw: dict | None = None):
     if backend == "neo4j":
-        from partnergraph.graph.neo4j_backend import fetch_graph
+        from partnergraph.graph.stores.neo4j_store import fetch_graph
 
         settings = settings_from_options(**(neo4j_kw or {}))
         with neo4j_errors():
@@ -57,7 +57,7 @@ def _graph(data, backend: str = "networkx", neo4j_kw: dict | None = None):
 
 
 def _print_paths(G, paths, lang: str) -> None:
-    from partnergraph.graph.paths import explain_path
+    from partnergraph.graph.analysis.paths import explain_path
 
     for number, path in enumerate(paths, 1):
         e = explain_path(G, path, lang)
@@ -107,7 +107,7 @@ def path(source, target, all_paths, k, max_hops, via, avoid, as_of, actors_only,
       partnergraph path ROK India --actors-only
     Direction is ignored unless --directed. Exit status 1 when there is no path.
     """
-    from partnergraph.graph.paths import BadFilter, NoPath, find_paths, path_rows
+    from partnergraph.graph.analysis.paths import BadFilter, NoPath, find_paths, path_rows
 
     day = _day(as_of)
     G, settings = _graph(data, backend, neo4j_kw)
@@ -116,7 +116,7 @@ def path(source, target, all_paths, k, max_hops, via, avoid, as_of, actors_only,
         raise UserError(f"{source!r} and {target!r} are the same node; give two different ones.")
     try:
         if backend == "neo4j" and not (k or via or avoid or day or actors_only):
-            from partnergraph.graph.neo4j_backend import neo4j_shortest_paths
+            from partnergraph.graph.stores.neo4j_store import neo4j_shortest_paths
 
             with neo4j_errors():
                 paths = neo4j_shortest_paths(settings, a, b, all_paths=all_paths, max_hops=max_hops, directed=directed)
@@ -129,7 +129,7 @@ def path(source, target, all_paths, k, max_hops, via, avoid, as_of, actors_only,
     except (NoPath, BadFilter) as exc:
         raise UserError(str(exc))
     if fmt == "json":
-        from partnergraph.graph.paths import explain_path
+        from partnergraph.graph.analysis.paths import explain_path
 
         emit_json([explain_path(G, p, lang) for p in paths])
     elif fmt == "csv":
@@ -167,8 +167,8 @@ def centrality(measure, projection, top, kind, as_of, sample, seed, explain, dat
       partnergraph centrality --measure betweenness --sample 256 --seed 1   # large data
       partnergraph centrality --as-of 2019-12-31 --format csv
     """
-    from partnergraph.graph.centrality import centrality as rank
-    from partnergraph.graph.schema import get_schema
+    from partnergraph.graph.analysis.centrality import centrality as rank
+    from partnergraph.graph.model.schema import get_schema
 
     day = _day(as_of)
     schema = get_schema()
@@ -211,7 +211,7 @@ def timeline(name, data, fmt, lang):
     A date whose year the source omits ("14–15 Aug (year not stated)") sorts in the
     first year its source covers; see the year_assumed_for_sorting column.
     """
-    from partnergraph.graph.timeline import timeline as events
+    from partnergraph.graph.analysis.timeline import timeline as events
 
     G = load(data)
     node = resolve(G, name) if name else None
@@ -234,7 +234,7 @@ def neighbours(name, depth, as_of, data, fmt, lang):
     Examples:
       partnergraph neighbours "Republic of Korea" --depth 2
     """
-    from partnergraph.graph.structure import neighbours as near
+    from partnergraph.graph.analysis.structure import neighbours as near
 
     day = _day(as_of)
     G = load(data)
@@ -258,7 +258,7 @@ def structure(as_of, data, fmt, lang):
       partnergraph structure
       partnergraph structure --as-of 2019-12-31 --format json
     """
-    from partnergraph.graph.structure import structure as shape
+    from partnergraph.graph.analysis.structure import structure as shape
 
     G = load(data)
     result = shape(G, as_of=_day(as_of), lang=lang)
@@ -293,7 +293,7 @@ def common(a, b, as_of, data, fmt, lang):
     Examples:
       partnergraph common "Republic of Korea" "Viet Nam"
     """
-    from partnergraph.graph.structure import common_partners
+    from partnergraph.graph.analysis.structure import common_partners
 
     G = load(data)
     x, y = resolve(G, a), resolve(G, b)

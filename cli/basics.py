@@ -24,8 +24,8 @@ def validate(paths: tuple[str, ...], fmt: str) -> None:
       partnergraph validate my-data/ extra.yaml
     Exit status 0 when valid, 1 when there are problems.
     """
-    from partnergraph.graph.build import build_graph
-    from partnergraph.graph.dataset import DatasetError, load_dataset
+    from partnergraph.graph.model.build import build_graph
+    from partnergraph.graph.model.dataset import DatasetError, load_dataset
 
     try:
         with progress_when_long("Checking the dataset") as progress:
@@ -69,7 +69,7 @@ def info(data: tuple[str, ...], fmt: str) -> None:
       partnergraph info
       partnergraph info --format json
     """
-    from partnergraph.graph.describe import info as describe
+    from partnergraph.graph.analysis.describe import info as describe
 
     summary = describe(load(data))
     if fmt == "json":
@@ -106,8 +106,8 @@ def list_cmd(family: str, kind: str | None, domain: str | None, search: str | No
       partnergraph list instruments --domain cybersecurity --format csv
       partnergraph list all --search "viet nam"
     """
-    from partnergraph.graph.describe import list_nodes
-    from partnergraph.graph.schema import get_schema
+    from partnergraph.graph.analysis.describe import list_nodes
+    from partnergraph.graph.model.schema import get_schema
 
     schema = get_schema()
     if kind and kind not in schema.node_kinds:
@@ -123,7 +123,7 @@ def list_cmd(family: str, kind: str | None, domain: str | None, search: str | No
 
 
 def _status(status: str | None, lang: str) -> str | None:
-    from partnergraph.graph.schema import get_schema
+    from partnergraph.graph.model.schema import get_schema
 
     if not status:
         return None
@@ -184,7 +184,7 @@ def show(name: str, data, fmt: str, lang: str) -> None:
       partnergraph show ESIWA --lang vi
       partnergraph show eu-viet-nam-fpa --format json
     """
-    from partnergraph.graph.describe import profile
+    from partnergraph.graph.analysis.describe import profile
 
     G = load(data)
     p = profile(G, resolve(G, name))
@@ -219,12 +219,12 @@ def schema_cmd(as_json: bool, output: str | None, fmt: str, lang: str) -> None:
       partnergraph schema -o schema.svg            # a picture of the schema
       partnergraph schema -o schema-vi.png --lang vi
     """
-    from partnergraph.graph.fileschema import dataset_json_schema
-    from partnergraph.graph.schema import get_schema
+    from partnergraph.graph.model.fileschema import dataset_json_schema
+    from partnergraph.graph.model.schema import get_schema
 
     schema = get_schema()
     if output:
-        from partnergraph.graph.schema_diagram import SchemaDiagramError, write_schema_diagram
+        from partnergraph.graph.present.schema_diagram import SchemaDiagramError, write_schema_diagram
 
         try:
             click.echo(f"Wrote {write_schema_diagram(output, lang)}.", err=True)

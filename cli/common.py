@@ -44,8 +44,8 @@ def lang_option(f: Callable) -> Callable:
 
 def load(data: Iterable[str]):
     """The graph of the given dataset paths (or the seed), or a clear error listing every problem."""
-    from partnergraph.graph.build import load_graph
-    from partnergraph.graph.dataset import DatasetError
+    from partnergraph.graph.model.build import load_graph
+    from partnergraph.graph.model.dataset import DatasetError
 
     try:
         with progress_when_long("Checking the dataset") as progress:
@@ -56,7 +56,7 @@ def load(data: Iterable[str]):
 
 
 def resolve(G, name: str) -> str:
-    from partnergraph.graph.names import NameLookupError, resolve as _resolve
+    from partnergraph.graph.model.names import NameLookupError, resolve as _resolve
 
     try:
         return _resolve(G, name)

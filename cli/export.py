@@ -36,7 +36,7 @@ def export(fmt: str, output: str | None, data) -> None:
       partnergraph export --format cypher -o graph.cypher
       partnergraph export --format csv -o neo4j-import/
     """
-    from partnergraph.graph.readwrite import FOLDER_FORMATS, write_folder, write_graph
+    from partnergraph.graph.readwrite.formats import FOLDER_FORMATS, write_folder, write_graph
 
     G = load(data)
     summary = f"{G.number_of_nodes()} nodes and {G.number_of_edges()} edges"

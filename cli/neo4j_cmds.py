@@ -9,7 +9,7 @@ import click
 
 from partnergraph.cli.common import UserError, data_option, emit, emit_json, format_option, load
 from partnergraph.cli.neo4j_options import neo4j_errors, neo4j_options, settings_from_options
-from partnergraph.graph.neo4j_backend import DEFAULT_BATCH_SIZE
+from partnergraph.graph.stores.neo4j_store import DEFAULT_BATCH_SIZE
 
 
 @click.group("neo4j")
@@ -28,7 +28,7 @@ def neo4j_group() -> None:
 
 
 def _plan_total(G) -> int:
-    from partnergraph.graph.neo4j_backend import plan_size
+    from partnergraph.graph.stores.neo4j_store import plan_size
 
     try:
         return plan_size(G)
@@ -48,7 +48,7 @@ def load_cmd(data, wipe, batch_size, **conn) -> None:
     Loading is idempotent: nodes, sources and relationships are MERGEd on their
     ids, so loading the same data twice leaves the same graph.
     """
-    from partnergraph.graph import neo4j_backend as nb
+    from partnergraph.graph.stores import neo4j_store as nb
 
     G = load(data)
     total = _plan_total(G)
@@ -86,7 +86,7 @@ def _listing(title: str, ids: list[str], limit: int = 10) -> None:
 @click.option("--check", is_flag=True, help="Exit with status 1 when the database differs from the dataset.")
 def status_cmd(data, fmt, check, **conn) -> None:
     """Server version, edition and database; counts by label and type compared with the dataset."""
-    from partnergraph.graph import neo4j_backend as nb
+    from partnergraph.graph.stores import neo4j_store as nb
 
     G = load(data)
     settings = settings_from_options(**conn)
@@ -120,7 +120,7 @@ def status_cmd(data, fmt, check, **conn) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def wipe_cmd(yes, **conn) -> None:
     """Delete everything partnergraph loaded (nodes labelled :PartnerGraph and their relationships), nothing else."""
-    from partnergraph.graph import neo4j_backend as nb
+    from partnergraph.graph.stores import neo4j_store as nb
 
     settings = settings_from_options(**conn)
     if not yes:

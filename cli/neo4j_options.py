@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import click
 
 from partnergraph.cli.common import UserError
-from partnergraph.graph.neo4j_backend import DEFAULT_URI, Neo4jBackendError, Neo4jSettings
+from partnergraph.graph.stores.neo4j_store import DEFAULT_URI, Neo4jBackendError, Neo4jSettings
 
 SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 

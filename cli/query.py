@@ -30,8 +30,8 @@ def parse_params(items: tuple[str, ...]) -> dict:
 
 
 def _embedded(data, cypher: str, params: dict, timeout: float | None, cache: bool):
-    from partnergraph.graph.cypher_cache import cached_engine
-    from partnergraph.graph.cypher_embedded import (
+    from partnergraph.graph.stores.cypher.cache import cached_engine
+    from partnergraph.graph.stores.cypher.engine import (
         EmbeddedCypher, QueryInterrupted, QueryTimeout, UnsupportedQuery,
     )
 
@@ -50,7 +50,7 @@ def _embedded(data, cypher: str, params: dict, timeout: float | None, cache: boo
 
 
 def _neo4j(options: dict, cypher: str, params: dict, timeout: float | None, write: bool):
-    from partnergraph.graph.cypher_values import neo4j_query
+    from partnergraph.graph.stores.cypher.values import neo4j_query
 
     settings = settings_from_options(**options)
     with neo4j_errors():

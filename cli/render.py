@@ -59,7 +59,7 @@ def render(output, view, ego, depth, path, timeline, group_by, as_of, size_by, l
       partnergraph render -o overview-vi.png --lang vi
       partnergraph render -o graph.html            # drag, zoom, hover for evidence
     """
-    from partnergraph.graph.dates import DateError, as_date
+    from partnergraph.graph.model.dates import DateError, as_date
 
     G = load(data)
     chosen = _view(view, ego, path, timeline, as_of)
@@ -90,7 +90,7 @@ def _check_target(output: str) -> None:
 
 
 def _write_picture(G, output, view, node, depth, ends, group_by, as_of, lang, size_by, layout, seed, top, dpi) -> dict:
-    from partnergraph.graph.draw import DrawError, figure_format, make_figure, save_figure
+    from partnergraph.graph.present.draw import DrawError, figure_format, make_figure, save_figure
 
     try:
         figure_format(output)
@@ -105,8 +105,8 @@ def _write_picture(G, output, view, node, depth, ends, group_by, as_of, lang, si
 def _write_html(G, output, view, node, depth, as_of, lang, size_by, layout, seed) -> dict:
     import networkx as nx
 
-    from partnergraph.graph.draw import DrawError, slice_as_of, t
-    from partnergraph.graph.interactive import write_html
+    from partnergraph.graph.present.draw import DrawError, slice_as_of, t
+    from partnergraph.graph.present.interactive import write_html
 
     if view not in ("overview", "ego"):
         raise UserError(f"the HTML view shows the network or an --ego neighbourhood, not {view}; "
@@ -121,7 +121,7 @@ def _write_html(G, output, view, node, depth, as_of, lang, size_by, layout, seed
         if node not in H:
             raise UserError(f"{G.nodes[node]['name']} did not exist on {as_of[0]}")
         H = H.subgraph(nx.ego_graph(H.to_undirected(as_view=True), node, radius=depth)).copy()
-        from partnergraph.graph.names import display_name
+        from partnergraph.graph.model.names import display_name
 
         title = t("ego", lang, name=display_name(G.nodes[node], lang), depth=depth)
     try:

@@ -32,7 +32,7 @@ def report(fmt, output, figures, pictures, data, lang):
       partnergraph report --format html -o report.html
       partnergraph report --format json | jq .actors[0]
     """
-    from partnergraph.graph.report import build_report
+    from partnergraph.graph.present.report import build_report
 
     slots = {}
     for item in figures:
@@ -77,7 +77,7 @@ _SLOT_OF = {"overview": "network", "timeline": "timeline", "centrality": "centra
 
 
 def _drawn_figures(G, folder: Path, lang: str) -> dict[str, Path]:
-    from partnergraph.graph.draw import report_figures
+    from partnergraph.graph.present.draw import report_figures
 
     click.echo("Drawing the report's pictures…", err=True)
     drawn = report_figures(G, folder, lang=lang)

@@ -9,10 +9,10 @@ from click.testing import CliRunner
 from networkx.algorithms import bipartite
 
 from partnergraph.cli.main import cli
-from partnergraph.graph.build import load_graph
-from partnergraph.graph.centrality import MEASURES, analysis_graph, centrality, scores
-from partnergraph.graph.projection import actor_projection, bipartite_links
-from partnergraph.graph.synthetic import SIZES, generate, write_dataset
+from partnergraph.graph.model.build import load_graph
+from partnergraph.graph.analysis.centrality import MEASURES, analysis_graph, centrality, scores
+from partnergraph.graph.analysis.projection import actor_projection, bipartite_links
+from partnergraph.graph.model.synthetic import SIZES, generate, write_dataset
 
 
 @pytest.fixture(scope="module")

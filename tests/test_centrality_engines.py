@@ -10,13 +10,13 @@ import networkx as nx
 import pytest
 from networkx.algorithms import bipartite
 
-from partnergraph.graph.build import load_graph
-from partnergraph.graph.centrality import (
+from partnergraph.graph.model.build import load_graph
+from partnergraph.graph.analysis.centrality import (
     MEASURES, CompactGraph, analysis_graph, centrality, compact_graph, sampled_sources, scores, undirected_weighted,
 )
-from partnergraph.graph.paths import parse_filters
-from partnergraph.graph.projection import actor_projection, actor_weights, bipartite_links, edge_arrays
-from partnergraph.graph.synthetic import SIZES, generate, write_dataset
+from partnergraph.graph.analysis.paths import parse_filters
+from partnergraph.graph.analysis.projection import actor_projection, actor_weights, bipartite_links, edge_arrays
+from partnergraph.graph.model.synthetic import SIZES, generate, write_dataset
 
 
 def _synthetic(tmp_path_factory, size, seed):
@@ -180,7 +180,7 @@ def test_projection_lists_are_ordered_in_place_first(tiny):
 
 
 def test_betweenness_and_closeness_split_over_worker_processes_give_the_same_scores(small, monkeypatch):
-    from partnergraph.graph import centrality as module
+    from partnergraph.graph.analysis import centrality as module
 
     C, P = compact_graph(small), compact_graph(small, "actors")
     alone = [scores(C, "betweenness", sample=16, seed=3), scores(P, "betweenness"), scores(P, "closeness")]
@@ -195,7 +195,7 @@ def test_betweenness_and_closeness_split_over_worker_processes_give_the_same_sco
 
 @pytest.mark.parametrize("processes", ["1", "2"])
 def test_long_jobs_report_progress_in_pieces_and_keep_the_scores(tiny, monkeypatch, processes):
-    from partnergraph.graph import centrality as module
+    from partnergraph.graph.analysis import centrality as module
 
     monkeypatch.setattr(module, "PARALLEL_WORK", 0)  # every job counts as long: cut into pieces
     monkeypatch.setattr(module, "MIN_PIECE", 4)  # of 4 actors or more
@@ -220,7 +220,7 @@ def test_cli_shows_a_progress_bar_only_for_long_jobs(monkeypatch):
     from click.testing import CliRunner
 
     from partnergraph.cli.main import cli
-    from partnergraph.graph import centrality as module
+    from partnergraph.graph.analysis import centrality as module
 
     args = ["centrality", "--measure", "betweenness", "--projection", "actors", "--top", "1"]
     quick = CliRunner().invoke(cli, args)

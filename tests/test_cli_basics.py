@@ -85,7 +85,7 @@ def test_export_node_link_contains_the_key_instruments_with_dates_places_and_evi
 
 @pytest.mark.parametrize("fmt", ["graphml", "gexf"])
 def test_export_files_read_back_with_networkx(tmp_path, fmt):
-    from partnergraph.graph.readwrite import read_graph
+    from partnergraph.graph.readwrite.formats import read_graph
 
     out = tmp_path / f"g.{fmt}"
     run("export", "--format", fmt, "-o", str(out))
@@ -104,7 +104,7 @@ def test_dataset_files_validate_against_the_json_schema():
     import jsonschema
     import yaml
 
-    from partnergraph.graph.dataset import seed_path
+    from partnergraph.graph.model.dataset import seed_path
 
     schema = json.loads((Path(__file__).parents[1] / "graph" / "dataset.schema.json").read_text("utf-8"))
     for path in seed_path().glob("*.yaml"):

@@ -5,7 +5,7 @@ import datetime as dt
 import edtf
 import pytest
 
-from partnergraph.graph.dates import DateError, as_date, format_date, parse_date
+from partnergraph.graph.model.dates import DateError, as_date, format_date, parse_date
 
 FORMS = ["2019-10-17", "2019-10", "2019", "2022-08-14/2022-08-15", "2023/2024", "XXXX-08-14", "XXXX-08-14/XXXX-08-15"]
 

@@ -18,8 +18,8 @@ from neo4j import GraphDatabase
 from neo4j_fixture import EXIT_PREREQUISITE, _unavailable, neo4j_local
 
 from partnergraph.cli.main import cli
-from partnergraph.graph.build import load_graph
-from partnergraph.graph.readwrite import (
+from partnergraph.graph.model.build import load_graph
+from partnergraph.graph.readwrite.formats import (
     ARRAY_DELIMITER, READABLE, cypher_script, load_csv_statements, read_graph, script_statements, to_string, write_neo4j_csv,
 )
 

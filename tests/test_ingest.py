@@ -11,8 +11,8 @@ import yaml
 from click.testing import CliRunner
 
 from partnergraph.cli.main import cli
-from partnergraph.graph.build import load_graph
-from partnergraph.graph.dataset import load_dataset
+from partnergraph.graph.model.build import load_graph
+from partnergraph.graph.model.dataset import load_dataset
 from partnergraph.graph.ingest import MergeError, diff_candidates, ingest_files, merge_candidates
 from partnergraph.graph.ingest.dates import find_dates
 from partnergraph.graph.ingest.text import detect_language, parse_article, sentences

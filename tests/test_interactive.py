@@ -16,8 +16,8 @@ import pytest
 from click.testing import CliRunner
 
 from partnergraph.cli.main import cli
-from partnergraph.graph.build import load_graph
-from partnergraph.graph.interactive import graph_data, html_page, write_html
+from partnergraph.graph.model.build import load_graph
+from partnergraph.graph.present.interactive import graph_data, html_page, write_html
 
 CHROMIUM_FLAGS = [
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -130,7 +130,7 @@ def test_page_is_self_contained_and_safe():
     assert json.loads(data)["graph"]["nodes"]
     assert "</script><b>" not in page
     # The vendored library and its licence travel with the package.
-    vendor = Path(__file__).resolve().parents[1] / "graph" / "vendor"
+    vendor = Path(__file__).resolve().parents[1] / "graph" / "present" / "vendor"
     assert (vendor / "LICENSE-MIT").exists() and "vis-network" in page
 
 

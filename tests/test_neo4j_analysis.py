@@ -7,11 +7,11 @@ import random
 import networkx as nx
 import pytest
 
-from partnergraph.graph import neo4j_backend as nb
-from partnergraph.graph.build import load_graph
-from partnergraph.graph.centrality import MEASURES, centrality
-from partnergraph.graph.paths import TIE_LIMIT, NoPath, find_paths
-from partnergraph.graph.synthetic import SIZES, generate, write_dataset
+from partnergraph.graph.stores import neo4j_store as nb
+from partnergraph.graph.model.build import load_graph
+from partnergraph.graph.analysis.centrality import MEASURES, centrality
+from partnergraph.graph.analysis.paths import TIE_LIMIT, NoPath, find_paths
+from partnergraph.graph.model.synthetic import SIZES, generate, write_dataset
 
 pytestmark = pytest.mark.neo4j
 

@@ -8,9 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 from partnergraph.cli.main import cli
-from partnergraph.graph import neo4j_backend as nb
-from partnergraph.graph.build import load_graph
-from partnergraph.graph.propgraph import edge_properties, node_labels, node_properties, source_properties
+from partnergraph.graph.stores import neo4j_store as nb
+from partnergraph.graph.model.build import load_graph
+from partnergraph.graph.model.propgraph import edge_properties, node_labels, node_properties, source_properties
 
 pytestmark = pytest.mark.neo4j
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from partnergraph.graph import neo4j_backend as nb
-from partnergraph.graph.build import load_graph
+from partnergraph.graph.stores import neo4j_store as nb
+from partnergraph.graph.model.build import load_graph
 
 pytestmark = pytest.mark.neo4j
 

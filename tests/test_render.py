@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from PIL import Image
 
 from partnergraph.cli.main import cli
-from partnergraph.graph import draw
-from partnergraph.graph.build import load_graph
+from partnergraph.graph.present import draw
+from partnergraph.graph.model.build import load_graph
 
 
 @pytest.fixture(scope="module")
@@ -154,7 +154,7 @@ def test_cli_start_up_does_not_import_matplotlib():
 
 @pytest.mark.parametrize("lang", ["en", "vi"])
 def test_schema_diagram_shows_every_kind_and_edge_type(tmp_path, lang):
-    from partnergraph.graph.schema import get_schema
+    from partnergraph.graph.model.schema import get_schema
 
     schema = get_schema()
     svg, png = tmp_path / "schema.svg", tmp_path / "schema.png"

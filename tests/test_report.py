@@ -7,8 +7,8 @@ import pytest
 from click.testing import CliRunner
 
 from partnergraph.cli.main import cli
-from partnergraph.graph.build import load_graph
-from partnergraph.graph.report import build_report
+from partnergraph.graph.model.build import load_graph
+from partnergraph.graph.present.report import build_report
 
 # A 1x1 PNG, written as a real image file for the figure hook.
 PNG = bytes.fromhex(

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from partnergraph.graph.build import load_graph
-from partnergraph.graph.dataset import seed_path
+from partnergraph.graph.model.build import load_graph
+from partnergraph.graph.model.dataset import seed_path
 
 SEED_TEXTS = {p.name: p.read_text("utf-8") for p in (seed_path() / "texts").glob("*.txt")}
 

@@ -12,11 +12,11 @@ import pytest
 from click.testing import CliRunner
 
 from partnergraph.cli.main import cli
-from partnergraph.graph.build import build_graph
-from partnergraph.graph.dataset import load_dataset
-from partnergraph.graph.dates import parse_date
-from partnergraph.graph.schema import get_schema
-from partnergraph.graph.synthetic import SIZES, generate, write_dataset
+from partnergraph.graph.model.build import build_graph
+from partnergraph.graph.model.dataset import load_dataset
+from partnergraph.graph.model.dates import parse_date
+from partnergraph.graph.model.schema import get_schema
+from partnergraph.graph.model.synthetic import SIZES, generate, write_dataset
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +107,7 @@ def test_cli_validates_and_summarises_a_synthetic_folder(small_folder):
 def test_module_entry_point_writes_a_loadable_folder(tmp_path):
     out = tmp_path / "tiny"
     done = subprocess.run(
-        [sys.executable, "-m", "partnergraph.graph.synthetic", "--size", "tiny", "--seed", "3", "--out", str(out)],
+        [sys.executable, "-m", "partnergraph.graph.model.synthetic", "--size", "tiny", "--seed", "3", "--out", str(out)],
         capture_output=True, text=True, check=True,
     )
     assert "30 actors, 120 instruments" in done.stdout
@@ -118,7 +118,7 @@ def test_module_entry_point_writes_a_loadable_folder(tmp_path):
 def test_module_entry_point_rejects_too_small_sizes_and_writes_nothing(tmp_path):
     out = tmp_path / "bad"
     done = subprocess.run(
-        [sys.executable, "-m", "partnergraph.graph.synthetic", "--actors", "2", "--out", str(out)],
+        [sys.executable, "-m", "partnergraph.graph.model.synthetic", "--actors", "2", "--out", str(out)],
         capture_output=True, text=True,
     )
     assert done.returncode == 2
@@ -133,8 +133,8 @@ def test_loader_fast_schema_check_gives_the_same_verdict_as_jsonschema(small):
 
     from jsonschema import Draft202012Validator
 
-    from partnergraph.graph.dataset import _RECORD_DEFS, _Validator
-    from partnergraph.graph.fileschema import dataset_json_schema
+    from partnergraph.graph.model.dataset import _RECORD_DEFS, _Validator
+    from partnergraph.graph.model.fileschema import dataset_json_schema
 
     defs = dataset_json_schema(get_schema())["$defs"]
     loader = _Validator(get_schema())

@@ -6,9 +6,9 @@ import pytest
 from click.testing import CliRunner
 
 from partnergraph.cli.main import cli
-from partnergraph.graph.build import load_graph
-from partnergraph.graph.structure import common_partners, neighbours, structure
-from partnergraph.graph.timeline import timeline
+from partnergraph.graph.model.build import load_graph
+from partnergraph.graph.analysis.structure import common_partners, neighbours, structure
+from partnergraph.graph.analysis.timeline import timeline
 
 
 @pytest.fixture(scope="module")

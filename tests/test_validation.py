@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from partnergraph.cli.main import cli
-from partnergraph.graph.dataset import DatasetError, load_dataset, seed_path
+from partnergraph.graph.model.dataset import DatasetError, load_dataset, seed_path
 
 DATA = Path(__file__).parent / "data"
 
@@ -138,7 +138,7 @@ def test_missing_file_is_a_clear_problem(tmp_path):
 
 
 def test_large_datasets_report_progress_by_bytes_checked(monkeypatch):
-    from partnergraph.graph import dataset as module
+    from partnergraph.graph.model import dataset as module
 
     files = module.data_files([seed_path()])
     total = sum(f.stat().st_size for f in files)
@@ -153,7 +153,7 @@ def test_large_datasets_report_progress_by_bytes_checked(monkeypatch):
 
 
 def test_cli_shows_a_progress_bar_only_for_large_datasets(monkeypatch):
-    from partnergraph.graph import dataset as module
+    from partnergraph.graph.model import dataset as module
 
     quick = CliRunner().invoke(cli, ["info"])
     assert quick.exit_code == 0 and "Checking the dataset" not in quick.stderr

@@ -7,7 +7,7 @@ sentence and a ``review`` block (confidence, reason, ``links_to``).
 reviewed file into a dataset after full validation, atomically.
 """
 
-from .extract import ingest_files, ingest_article
-from .review import MergeError, diff_candidates, merge_candidates
+from partnergraph.graph.ingest.extract import ingest_files, ingest_article
+from partnergraph.graph.ingest.review import MergeError, diff_candidates, merge_candidates
 
 __all__ = ["ingest_files", "ingest_article", "diff_candidates", "merge_candidates", "MergeError"]

@@ -5,7 +5,7 @@ relations; every record carries the sentence as evidence and a ``review``
 block: ``confidence`` (0..1), ``reason`` and, when it is a node or edge the
 dataset already has, ``links_to``. Nothing here writes to a dataset.
 
->>> from partnergraph.graph.build import load_graph
+>>> from partnergraph.graph.model.build import load_graph
 >>> from partnergraph.graph.ingest.text import parse_article
 >>> art = parse_article("Từ 14-15/8, Liên minh châu Âu (EU) và Indonesia đã tiến hành cuộc tập trận hải quân chung đầu tiên trên biển Arab.", "a.txt")
 >>> c = ingest_article(art, load_graph())
@@ -24,12 +24,12 @@ from typing import Iterable
 
 import networkx as nx
 
-from ..names import fold, names_of
-from ..schema import get_schema
-from .lexicon import Entry, Lexicon
-from .recognise import Found, Mention, recognise
-from .rules import get_rules
-from .text import Article, read_article, sentences
+from partnergraph.graph.model.names import fold, names_of
+from partnergraph.graph.model.schema import get_schema
+from partnergraph.graph.ingest.lexicon import Entry, Lexicon
+from partnergraph.graph.ingest.recognise import Found, Mention, recognise
+from partnergraph.graph.ingest.rules import get_rules
+from partnergraph.graph.ingest.text import Article, read_article, sentences
 
 EVENT_KINDS = {"exercise", "visit", "meeting", "conference", "dialogue"}
 ORGANISATIONS = {"state", "union", "regional_organisation", "international_organisation", "government_body"}

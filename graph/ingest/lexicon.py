@@ -4,7 +4,7 @@ Names are keyed by their folded words (case and diacritics ignored, as
 ``names.fold``); acronyms (short all-capital names) only match as written, so
 "IN" (India's ISO code) never matches the word "in".
 
->>> from partnergraph.graph.build import load_graph
+>>> from partnergraph.graph.model.build import load_graph
 >>> lex = Lexicon.build(load_graph())
 >>> [e.node_id for e in lex.names[phrase_key("Liên minh Châu Âu")]]
 ['eu']
@@ -20,9 +20,9 @@ from typing import Iterable
 
 import networkx as nx
 
-from ..names import fold, names_of
-from .rules import get_rules
-from .text import Token, phrase_key
+from partnergraph.graph.model.names import fold, names_of
+from partnergraph.graph.ingest.rules import get_rules
+from partnergraph.graph.ingest.text import Token, phrase_key
 
 MAX_NAME_WORDS = 16
 

@@ -1,6 +1,6 @@
 """Mentions in one sentence: actors, instruments, places, dates, statuses, domains and relation cues.
 
->>> from partnergraph.graph.build import load_graph
+>>> from partnergraph.graph.model.build import load_graph
 >>> from partnergraph.graph.ingest.lexicon import Lexicon
 >>> from partnergraph.graph.ingest.text import parse_article, sentences
 >>> art = parse_article("Bộ trưởng Tô Lâm gặp Đại sứ Pháp tại Hà Nội.", lang="vi")
@@ -17,10 +17,10 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from .dates import FoundDate, find_dates
-from .lexicon import Entry, Lexicon, cue_table, is_acronym, match_phrases
-from .rules import get_rules
-from .text import Sentence, phrase_key
+from partnergraph.graph.ingest.dates import FoundDate, find_dates
+from partnergraph.graph.ingest.lexicon import Entry, Lexicon, cue_table, is_acronym, match_phrases
+from partnergraph.graph.ingest.rules import get_rules
+from partnergraph.graph.ingest.text import Sentence, phrase_key
 
 _VI_ONLY = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.I)
 EN_CONNECTORS = {"of", "and", "on", "the", "for", "in", "with", "between"}

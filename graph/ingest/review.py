@@ -20,8 +20,8 @@ from pathlib import Path
 
 import networkx as nx
 
-from ..dataset import DATA_SUFFIXES, DatasetError, data_files, load_dataset
-from ..names import fold, names_of
+from partnergraph.graph.model.dataset import DATA_SUFFIXES, DatasetError, data_files, load_dataset
+from partnergraph.graph.model.names import fold, names_of
 
 NODE_SECTIONS = ("actors", "instruments")
 
@@ -40,7 +40,7 @@ class MergeError(Exception):
 def diff_candidates(candidates: dict, G: nx.MultiDiGraph) -> list[dict]:
     """One row per candidate: change (new node, new edge, adds evidence, same), what, detail.
 
-    >>> from partnergraph.graph.build import load_graph
+    >>> from partnergraph.graph.model.build import load_graph
     >>> G = load_graph()
     >>> rows = diff_candidates({"actors": [{"id": "eu", "kind": "union", "name": "European Union",
     ...     "evidence": [{"source": "s", "quote": "q"}]}]}, G)
@@ -97,7 +97,7 @@ def _existing_node(record: dict, G: nx.MultiDiGraph, index: dict) -> str | None:
 
 
 def _actor_kinds() -> set[str]:
-    from ..schema import get_schema
+    from partnergraph.graph.model.schema import get_schema
 
     return set(get_schema().kinds_of("actor"))
 
@@ -233,7 +233,7 @@ def merge_candidates(candidates_path: str | Path, into: str | Path) -> dict:
 
 
 def _load_graph(into: Path) -> nx.MultiDiGraph:
-    from ..build import load_graph
+    from partnergraph.graph.model.build import load_graph
 
     return load_graph([into])
 

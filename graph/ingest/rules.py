@@ -12,7 +12,7 @@ from importlib import resources
 
 import yaml
 
-from ..schema import SafeLoader
+from partnergraph.graph.model.schema import SafeLoader
 
 
 @cache

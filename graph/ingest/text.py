@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from ..names import fold
-from .rules import get_rules
+from partnergraph.graph.model.names import fold
+from partnergraph.graph.ingest.rules import get_rules
 
 HEADER_KEYS = {
     "url": "url", "link": "url", "nguồn": "url",
@@ -106,7 +106,7 @@ def parse_article(text: str, path: str = "<text>", lang: str = "auto") -> Articl
     header, body_start = _read_header(text)
     article = Article(path=path, text=text, body_start=body_start, **header)
     if header.get("date"):
-        from .dates import header_date
+        from partnergraph.graph.ingest.dates import header_date
 
         article.date = header_date(header["date"])
     if lang == "auto":

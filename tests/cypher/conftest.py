@@ -29,7 +29,7 @@ def private_cypher_cache(tmp_path_factory):
 
 
 def _as_backend_settings(s):
-    from partnergraph.graph.neo4j_backend import Neo4jSettings
+    from partnergraph.graph.stores.neo4j_store import Neo4jSettings
 
     return Neo4jSettings(uri=s.uri, username=s.username, password=s.password, database=s.database)
 
@@ -40,8 +40,8 @@ def neo4j_answers(neo4j_settings):
 
     One load per dataset per session; all of a dataset's queries run right after its load.
     """
-    from partnergraph.graph.cypher_values import neo4j_query
-    from partnergraph.graph.neo4j_backend import load
+    from partnergraph.graph.stores.cypher.values import neo4j_query
+    from partnergraph.graph.stores.neo4j_store import load
 
     settings = _as_backend_settings(neo4j_settings)
     answers = {}
@@ -59,7 +59,7 @@ def neo4j_answers(neo4j_settings):
 @pytest.fixture(scope="session")
 def engines(tmp_path_factory):
     """The engines `partnergraph query` uses: built into an on-disk cache, reopened read-only."""
-    from partnergraph.graph.cypher_cache import cached_engine
+    from partnergraph.graph.stores.cypher.cache import cached_engine
 
     folder = tmp_path_factory.mktemp("cypher-cache")
     for dataset in DATASETS:  # first call builds the entry; the engine under test reopens it

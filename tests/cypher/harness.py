@@ -44,11 +44,11 @@ def load_suite() -> list[Query]:
 @cache
 def dataset_graph(name: str):
     """The graph of a suite dataset: the seed, or the tiny synthetic graph written and read back."""
-    from partnergraph.graph.build import load_graph
+    from partnergraph.graph.model.build import load_graph
 
     if name == "seed":
         return load_graph()
-    from partnergraph.graph.synthetic import SIZES, generate, write_dataset
+    from partnergraph.graph.model.synthetic import SIZES, generate, write_dataset
 
     size, seed = SYNTHETIC
     folder = Path(tempfile.mkdtemp(prefix="pg-cypher-synthetic-"))

@@ -12,9 +12,9 @@ from click.testing import CliRunner
 from harness import dataset_graph, difference, load_suite
 
 from partnergraph.cli.main import cli
-from partnergraph.graph.build import load_graph
-from partnergraph.graph.cypher_cache import DATABASE, MARKER, cache_key, cache_root, cached_engine
-from partnergraph.graph.cypher_embedded import EmbeddedCypher
+from partnergraph.graph.model.build import load_graph
+from partnergraph.graph.stores.cypher.cache import DATABASE, MARKER, cache_key, cache_root, cached_engine
+from partnergraph.graph.stores.cypher.engine import EmbeddedCypher
 
 QUERY = ("MATCH (a)-[:PARTY_TO]->(i)<-[:PARTY_TO]-(b) WHERE a.short_name = 'EU' "
          "RETURN b.name, i.name ORDER BY b.name, i.name")

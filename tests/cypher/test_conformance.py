@@ -6,7 +6,7 @@ import pytest
 from conftest import OUTCOMES
 from harness import difference, load_suite
 
-from partnergraph.graph.cypher_embedded import ReadOnlyQuery, UnsupportedQuery
+from partnergraph.graph.stores.cypher.engine import ReadOnlyQuery, UnsupportedQuery
 
 SUITE = load_suite()
 
@@ -16,7 +16,7 @@ def test_embedded_matches_neo4j(query, neo4j_answers, engines):
     expected = neo4j_answers[query.name]
     engine = engines[query.dataset]
     if query.write:
-        from partnergraph.graph.neo4j_backend import WriteQueryRefused
+        from partnergraph.graph.stores.neo4j_store import WriteQueryRefused
 
         assert isinstance(expected, WriteQueryRefused), "Neo4j must refuse a write without --write"
         with pytest.raises(ReadOnlyQuery, match=query.construct):

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from conftest import _as_backend_settings
 
 from partnergraph.cli.main import cli
-from partnergraph.graph.build import load_graph
-from partnergraph.graph.cypher_embedded import EmbeddedCypher, QueryInterrupted, ReadOnlyQuery, UnsupportedQuery
+from partnergraph.graph.model.build import load_graph
+from partnergraph.graph.stores.cypher.engine import EmbeddedCypher, QueryInterrupted, ReadOnlyQuery, UnsupportedQuery
 
 # Ordered on both columns: with ORDER BY b.name alone, rows of one b.name come in any order
 # (neither engine promises one; the embedded engine's varies between runs with 2 threads).
@@ -29,7 +29,7 @@ def run(*args, env=None):
 @pytest.fixture(scope="module")
 def seed_on_neo4j(neo4j_settings):
     """The seed loaded into the test Neo4j, and the environment that points the CLI at it."""
-    from partnergraph.graph.neo4j_backend import load
+    from partnergraph.graph.stores.neo4j_store import load
 
     load(_as_backend_settings(neo4j_settings), load_graph(), wipe_first=True)
     return {"NEO4J_URI": neo4j_settings.uri, "NEO4J_USERNAME": neo4j_settings.username,

@@ -18,7 +18,7 @@ fraction of that. :func:`cached_engine` keeps one database per dataset content u
 * when the cache folder cannot be written, the engine is built in memory as without cache.
 
 >>> import tempfile
->>> from partnergraph.graph.build import load_graph
+>>> from partnergraph.graph.model.build import load_graph
 >>> folder = tempfile.mkdtemp()
 >>> G = load_graph()
 >>> engine, how = cached_engine(G, folder)
@@ -47,14 +47,17 @@ from pathlib import Path
 
 import networkx as nx
 
-from .cypher_embedded import EmbeddedCypher, _Context, build_database
+from partnergraph.graph.stores.cypher.engine import EmbeddedCypher, _Context, build_database
 
 #: Bump to invalidate every cache entry when the layout of an entry changes.
 FORMAT = 1
 MARKER = "complete.json"
 DATABASE = "graph.lbdb"
 STALE_BUILD_SECONDS = 3600  # a temporary build folder older than this is from a crashed build
-_MAPPING_FILES = ("schema.yaml", "propgraph.py", "cypher_embedded.py", "cypher_cache.py")
+# The rows of a cached database depend on the schema, the whole data model (dates, names,
+# property mapping) and the engine's own code: the key covers every one of those files.
+_GRAPH_ROOT = Path(__file__).resolve().parents[2]
+_MAPPING_GLOBS = ("schema.yaml", "model/*.py", "stores/cypher/*.py")
 
 
 def cache_root(folder: str | Path | None = None) -> Path:
@@ -64,17 +67,17 @@ def cache_root(folder: str | Path | None = None) -> Path:
 
 
 def _mapping_version(module: str) -> bytes:
-    here = Path(__file__).parent
     digest = hashlib.sha256(f"format {FORMAT}; {module} {metadata.version(module)}".encode())
-    for name in _MAPPING_FILES:
-        digest.update(name.encode() + b"\0" + (here / name).read_bytes())
+    for pattern in _MAPPING_GLOBS:
+        for path in sorted(_GRAPH_ROOT.glob(pattern)):
+            digest.update(path.relative_to(_GRAPH_ROOT).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.digest()
 
 
 def cache_key(G: nx.MultiDiGraph, module: str = "ladybug") -> str:
     """SHA-256 (hex) of the graph's content and the mapping version.
 
-    >>> from partnergraph.graph.build import load_graph
+    >>> from partnergraph.graph.model.build import load_graph
     >>> G = load_graph()
     >>> cache_key(G) == cache_key(load_graph())
     True

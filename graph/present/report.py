@@ -21,7 +21,7 @@ placed in their section — ``network`` (after the counts), ``centrality``
 (after the timeline); any other name goes to a final "Figures" section.
 Markdown links the files (relative to ``base`` when given); HTML embeds them.
 
->>> from partnergraph.graph.build import load_graph
+>>> from partnergraph.graph.model.build import load_graph
 >>> text = build_report(load_graph())
 >>> text.splitlines()[0]
 '# Security and defence partnerships: network report'
@@ -40,13 +40,12 @@ from pathlib import Path
 
 import networkx as nx
 
-from .names import display_name, fold
-from .schema import get_schema
+from partnergraph.graph.model.names import display_name, fold
+from partnergraph.graph.model.schema import get_schema
 
 #: Figure slots placed inside a section; others are listed at the end.
 FIGURE_SLOTS = ("network", "centrality", "projection", "timeline")
 #: Edge and instrument statuses that the data marks as not (yet) in place.
-GAP_STATUSES = ("sought", "proposed", "interested", "not_yet")
 FORMATS = ("md", "html", "json")
 
 
@@ -61,7 +60,7 @@ def _sources(G):
 
 
 def _actor_ranking(G, lang):
-    from .centrality import analysis_graph, centrality, scores
+    from partnergraph.graph.analysis.centrality import analysis_graph, centrality, scores
 
     P = analysis_graph(G, "actors")
     pagerank = scores(P, "pagerank") if P.number_of_edges() else dict.fromkeys(P, 0.0)
@@ -74,7 +73,7 @@ def _actor_ranking(G, lang):
 
 
 def _parties(G, inst, lang):
-    from .paths import status_label
+    from partnergraph.graph.analysis.paths import status_label
 
     schema = get_schema()
     rows = []
@@ -88,7 +87,7 @@ def _parties(G, inst, lang):
 
 
 def _instruments(G, lang):
-    from .dates import format_date
+    from partnergraph.graph.model.dates import format_date
 
     schema = get_schema()
     groups: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
@@ -119,7 +118,7 @@ PATH_STATES = 8
 
 
 def _notable_paths(G, ranking, lang):
-    from .paths import NoPath, explain_path, find_paths
+    from partnergraph.graph.analysis.paths import NoPath, explain_path, find_paths
 
     states = [r["id"] for r in ranking if G.nodes[r["id"]]["kind"] == "state"][:PATH_STATES]
     rows = []
@@ -136,17 +135,17 @@ def _notable_paths(G, ranking, lang):
 
 
 def _gaps(G, lang):
-    from .dates import parse_date
-    from .paths import status_label
+    from partnergraph.graph.model.dates import parse_date
+    from partnergraph.graph.analysis.paths import status_label
 
     schema = get_schema()
     rows = []
     for n, a in G.nodes(data=True):
-        if a.get("status") in GAP_STATUSES:
+        if a.get("status") in get_schema().tentative_statuses:
             rows.append({"what": display_name(a, lang), "status": status_label(a["status"], lang),
                          "evidence": a.get("evidence", [])[:1], "note": a.get("note")})
     for u, v, d in G.edges(data=True):
-        if d.get("status") in GAP_STATUSES:
+        if d.get("status") in get_schema().tentative_statuses:
             what = f"{display_name(G.nodes[u], lang)} —{schema.edge_label(d['type'], lang)}→ {display_name(G.nodes[v], lang)}"
             rows.append({"what": what, "status": status_label(d["status"], lang), "evidence": d.get("evidence", [])[:1],
                          "note": d.get("note")})
@@ -157,9 +156,9 @@ def _gaps(G, lang):
 
 def report_data(G: nx.MultiDiGraph, *, lang: str = "en") -> dict:
     """Every section of the report as plain data (what the JSON format prints)."""
-    from .describe import info
-    from .structure import structure
-    from .timeline import timeline
+    from partnergraph.graph.analysis.describe import info
+    from partnergraph.graph.analysis.structure import structure
+    from partnergraph.graph.analysis.timeline import timeline
 
     ranking = _actor_ranking(G, lang)
     counts = info(G)
@@ -182,7 +181,7 @@ def report_data(G: nx.MultiDiGraph, *, lang: str = "en") -> dict:
 def _environment():
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
-    env = Environment(loader=PackageLoader("partnergraph.graph", "templates"), undefined=StrictUndefined,
+    env = Environment(loader=PackageLoader("partnergraph.graph.present", "templates"), undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
     env.filters["cell"] = lambda v: ("; ".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v if v is not None else "")).replace("|", "\\|").replace("\n", " ")
     return env

@@ -32,7 +32,7 @@ always gives one).
 An **edge** exists only when its own dates pass the rule **and both of its
 endpoints exist**.
 
->>> from partnergraph.graph.build import load_graph
+>>> from partnergraph.graph.model.build import load_graph
 >>> G = load_graph()
 >>> effective_start(G, G.nodes["eu-rok-fpa"])   # undated: the press release's day
 datetime.date(2019, 10, 17)
@@ -52,7 +52,7 @@ from functools import lru_cache
 
 import networkx as nx
 
-from .dates import as_date, parse_date
+from partnergraph.graph.model.dates import as_date, parse_date
 
 _DATE_FIELDS = ("start", "end", "mentioned")
 
@@ -160,7 +160,7 @@ def as_of_view(G: nx.MultiDiGraph, day: date | str) -> nx.MultiDiGraph:
 def why_absent(G: nx.MultiDiGraph, items: list[tuple], day: date | str) -> list[dict]:
     """For nodes (ids) and edges ((u, v, key)) that do not exist on ``day``: from when, or until when, they do.
 
-    >>> from partnergraph.graph.build import load_graph
+    >>> from partnergraph.graph.model.build import load_graph
     >>> why_absent(load_graph(), ["eu-viet-nam-fpa"], "2019-01-01")[0]["from"]
     datetime.date(2019, 10, 17)
     """

@@ -2,7 +2,7 @@
 
 Each function returns plain data (dicts and lists) for the CLI or a script.
 
->>> from partnergraph.graph.build import load_graph
+>>> from partnergraph.graph.model.build import load_graph
 >>> G = load_graph()
 >>> profile(G, "esiwa")["kind"], profile(G, "esiwa")["relations"][0]["label"]
 ('project', 'funds')
@@ -14,9 +14,9 @@ from collections import Counter
 
 import networkx as nx
 
-from .dates import format_date, parse_date
-from .names import fold, names_of
-from .schema import get_schema
+from partnergraph.graph.model.dates import format_date, parse_date
+from partnergraph.graph.model.names import fold, names_of
+from partnergraph.graph.model.schema import get_schema
 
 
 def info(G: nx.MultiDiGraph) -> dict:

@@ -18,7 +18,7 @@ from typing import Iterable
 
 import networkx as nx
 
-from .dataset import Dataset, load_dataset, without_gc
+from partnergraph.graph.model.dataset import Dataset, load_dataset, without_gc
 
 
 def build_graph(dataset: Dataset) -> nx.MultiDiGraph:

@@ -9,14 +9,14 @@ Encoding, the same in every network view and in the interactive HTML view:
 
 * node shape and colour by kind (:data:`KIND_STYLE`), size by a centrality;
 * edge colour by type (:data:`EDGE_COLOURS`); dashed edges are only proposed,
-  sought, of interest or not yet in place (:data:`WEAK_STATUSES`);
+  sought, of interest or not yet in place (the statuses ``schema.yaml`` marks ``in_place: false``);
 * a legend, a title, and a caption naming the sources and the latest date in the data.
 
 Labels are in English or Vietnamese (``lang="vi"``) in DejaVu Sans, which has
 every Vietnamese glyph (:func:`missing_glyphs` checks); adjustText moves them
 apart and :func:`overlapping_labels` checks that none overlap.
 
->>> from partnergraph.graph.build import load_graph
+>>> from partnergraph.graph.model.build import load_graph
 >>> G = load_graph()
 >>> fig = overview_figure(G)
 >>> overlapping_labels(fig)
@@ -42,16 +42,15 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from .dates import PartialDate, format_date, parse_date
-from .names import display_name
-from .schema import get_schema
+from partnergraph.graph.model.dates import PartialDate, format_date, parse_date
+from partnergraph.graph.model.names import display_name
+from partnergraph.graph.model.schema import get_schema
 
 FONT = "DejaVu Sans"
 FORMATS = ("png", "svg", "pdf")
 LAYOUTS = ("auto", "kamada-kawai", "spring", "circular", "shell", "neato", "sfdp", "dot", "circo", "twopi")
 SIZE_MEASURES = ("none", "degree", "weighted_degree", "pagerank", "betweenness", "eigenvector", "closeness")
 GRAPHVIZ_PROGS = ("neato", "sfdp", "dot", "circo", "twopi")
-WEAK_STATUSES = frozenset({"proposed", "sought", "interested", "not_yet"})
 
 # kind -> (matplotlib marker, colour, vis-network shape)
 KIND_STYLE: dict[str, tuple[str, str, str]] = {
@@ -240,7 +239,7 @@ def _simple(G: nx.MultiDiGraph) -> nx.Graph:
 
 def centrality(G: nx.MultiDiGraph, measure: str = "pagerank") -> dict[str, float]:
     """Scores by ``measure`` (``none`` or one of graph/centrality.py's MEASURES) on the full graph."""
-    from .centrality import MEASURES, analysis_graph, scores
+    from partnergraph.graph.analysis.centrality import MEASURES, analysis_graph, scores
 
     if measure == "none":
         return {n: 1.0 for n in G}
@@ -282,7 +281,7 @@ def layout_positions(G: nx.MultiDiGraph, layout: str = "auto", seed: int = 7) ->
 
     ``auto`` is Graphviz neato when Graphviz is installed, networkx's Kamada–Kawai otherwise.
 
-    >>> from partnergraph.graph.build import load_graph
+    >>> from partnergraph.graph.model.build import load_graph
     >>> pos = layout_positions(load_graph(), "kamada-kawai")
     >>> len(pos)
     33
@@ -348,7 +347,7 @@ def _figure_size(n: int) -> tuple[float, float]:
 
 def _edge_style(data: dict) -> tuple[str, str]:
     colour = EDGE_COLOURS.get(data.get("type"), "#555555")
-    return colour, "dashed" if data.get("status") in WEAK_STATUSES else "solid"
+    return colour, get_schema().status_dash(data.get("status"))
 
 
 def _draw_edges(ax, scene: Scene) -> None:
@@ -458,7 +457,7 @@ def _legend(ax, scene: Scene, extra: list | None = None) -> None:
     handles = [Line2D([], [], ls="", marker=KIND_STYLE[k][0], color=KIND_STYLE[k][1], markersize=9,
                       label=schema.kind_label(k, lang)) for k in kinds]
     handles += [Line2D([], [], color=EDGE_COLOURS.get(e, "#555555"), lw=2, label=schema.edge_label(e, lang)) for e in types]
-    if any(d.get("status") in WEAK_STATUSES for *_, d in G.edges(data=True)):
+    if any(not schema.in_place(d.get("status")) for *_, d in G.edges(data=True)):
         handles += [Line2D([], [], color="#555555", lw=1.5, label=t("firm", lang)),
                     Line2D([], [], color="#555555", lw=1.5, ls="--", label=t("weak", lang))]
     handles += extra or []
@@ -469,7 +468,7 @@ def _legend(ax, scene: Scene, extra: list | None = None) -> None:
 def caption_text(G: nx.MultiDiGraph, lang: str = "en", width: int = 190) -> str:
     """The caption: what is shown, the sources (title, publisher, date) and the latest dated fact.
 
-    >>> from partnergraph.graph.build import load_graph
+    >>> from partnergraph.graph.model.build import load_graph
     >>> caption_text(load_graph()).splitlines()[0]
     'latest dated fact: 26 Oct 2023'
     """
@@ -554,7 +553,7 @@ def _subtitle(G: nx.MultiDiGraph, lang: str, as_of: str | None) -> str:
 
 def slice_as_of(G: nx.MultiDiGraph, when: str | date) -> nx.MultiDiGraph:
     """The graph as known on a day (graph/timeslice.py decides what that means)."""
-    from .timeslice import as_of
+    from partnergraph.graph.model.timeslice import as_of
 
     return as_of(G, when)  # the same rule as every --as-of query
 
@@ -586,7 +585,7 @@ def ego_figure(G: nx.MultiDiGraph, node: str, depth: int = 1, lang: str = "en", 
 
 def find_path(G: nx.MultiDiGraph, a: str, b: str, as_of: str | None = None) -> tuple[list[str], list[str]]:
     """Node ids and edge keys of the shortest path from ``a`` to ``b`` (graph/paths.py; direction ignored)."""
-    from .paths import NoPath, find_paths
+    from partnergraph.graph.analysis.paths import NoPath, find_paths
 
     try:
         path = find_paths(G, a, b, as_of=as_of)[0]
@@ -615,7 +614,7 @@ def path_figure(G: nx.MultiDiGraph, a: str, b: str, lang: str = "en", size_by: s
 def projection_figure(G: nx.MultiDiGraph, lang: str = "en", size_by: str = "pagerank", layout: str = "auto",
                       seed: int = 7, as_of: str | None = None) -> Figure:
     """The actor projection: actors only, edge width by the number of instruments they share."""
-    from .projection import actor_projection
+    from partnergraph.graph.analysis.projection import actor_projection
 
     H = slice_as_of(G, as_of) if as_of else G
     P = actor_projection(H, with_instruments=False)
@@ -741,7 +740,7 @@ class TimelineItem:
 def timeline_items(G: nx.MultiDiGraph, group_by: str = "kind", lang: str = "en") -> list[TimelineItem]:
     """Dated instruments (their own date, else the date of a relation to them), grouped by kind or actor.
 
-    >>> from partnergraph.graph.build import load_graph
+    >>> from partnergraph.graph.model.build import load_graph
     >>> items = timeline_items(load_graph())
     >>> [(i.node, i.date.precision, i.date.year_known) for i in items if i.kind == "exercise"]
     [('eu-indonesia-naval-exercise', 'day', False)]

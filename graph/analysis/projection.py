@@ -26,7 +26,7 @@ weights: :func:`actor_weights` returns them as a matrix without building a
 networkx graph or any list; the lists of a few pairs (the explanations of the
 top rows) are computed from ``G`` on demand.
 
->>> from partnergraph.graph.build import load_graph
+>>> from partnergraph.graph.model.build import load_graph
 >>> P = actor_projection(load_graph())
 >>> P.edges["republic-of-korea", "eu"]["weight"], P.edges["republic-of-korea", "eu"]["by_kind"]
 (2, {'agreement': 1, 'partnership': 1})
@@ -42,14 +42,13 @@ from contextlib import contextmanager
 
 import networkx as nx
 
-#: Statuses that say a shared instrument is not (yet) in place; such instruments are listed last.
-_WEAK = frozenset({"proposed", "sought", "interested", "not_yet"})
+from partnergraph.graph.model.schema import get_schema
 
 
 def bipartite_links(G: nx.MultiDiGraph, instrument_filter=None) -> nx.Graph:
     """The undirected actor–instrument graph (node attribute ``bipartite`` 0 = actor, 1 = instrument).
 
-    ``instrument_filter`` (a :class:`partnergraph.graph.paths.Filters`) limits instrument kinds and edge types.
+    ``instrument_filter`` (a :class:`partnergraph.graph.analysis.paths.Filters`) limits instrument kinds and edge types.
     All actors are kept, also those without any instrument.
     """
     B = nx.Graph()
@@ -73,7 +72,7 @@ def bipartite_links(G: nx.MultiDiGraph, instrument_filter=None) -> nx.Graph:
 
 def _ordered(G: nx.MultiDiGraph, instruments) -> list[str]:
     status = G.nodes.data("status")
-    return sorted(instruments, key=lambda i: (status[i] in _WEAK, i))
+    return sorted(instruments, key=lambda i: (status[i] in get_schema().tentative_statuses, i))
 
 
 def _projection_networkx(G: nx.MultiDiGraph, B: nx.Graph, actors: list[str], with_instruments: bool) -> nx.Graph:
@@ -208,7 +207,7 @@ def actor_incidence(G: nx.MultiDiGraph, instrument_filter=None, actor_kinds: set
     instrument, only ``actor_kinds`` when given), columns the instruments linked to at least one of
     them, ordered as the projection lists them (in-place ones first, then by id).
 
-    >>> from partnergraph.graph.build import load_graph
+    >>> from partnergraph.graph.model.build import load_graph
     >>> M, actors, instruments = actor_incidence(load_graph())
     >>> M.shape == (len(actors), len(instruments)), int(M[actors.index("viet-nam")].sum())
     (True, 7)
@@ -233,7 +232,7 @@ def actor_incidence(G: nx.MultiDiGraph, instrument_filter=None, actor_kinds: set
     a, i = row_of[a[keep]], i[keep]
     status = dict(G.nodes(data="status"))  # plain dict: ~20x cheaper per look-up than the node view
     used = np.unique(i)
-    instruments = sorted((nodes[p] for p in used.tolist()), key=lambda n: (status[n] in _WEAK, n))
+    instruments = sorted((nodes[p] for p in used.tolist()), key=lambda n: (status[n] in get_schema().tentative_statuses, n))
     col_of = np.full(len(nodes), -1, dtype=np.int64)
     position = {n: c for c, n in enumerate(instruments)}
     col_of[used] = np.fromiter((position[nodes[p]] for p in used.tolist()), dtype=np.int64, count=len(used))
@@ -249,7 +248,7 @@ def actor_weights(G: nx.MultiDiGraph, instrument_filter=None, actor_kinds: set[s
 
     What centrality on the projection needs; no networkx graph and no instrument lists are built.
 
-    >>> from partnergraph.graph.build import load_graph
+    >>> from partnergraph.graph.model.build import load_graph
     >>> actors, W = actor_weights(load_graph())
     >>> int(W[actors.index("eu"), actors.index("republic-of-korea")])
     2

@@ -173,7 +173,7 @@ def neo4j_query(settings, cypher: str, params: dict | None = None, *, write: boo
     Relationship endpoints the driver sent without properties are looked up in one more
     (read) query, so ``start``/``end`` are dataset ids as on the embedded engine.
     """
-    from .neo4j_backend import run_cypher
+    from partnergraph.graph.stores.neo4j_store import run_cypher
 
     columns, rows = run_cypher(settings, cypher, params or {}, write=write, timeout=timeout)
     missing = neo4j_element_ids(v for row in rows for v in row)

@@ -16,7 +16,7 @@ How events sort
   "(year not stated)" and ``year_assumed_for_sorting`` says which year placed it.
 * Ties: starts before mentions before ends, then by name.
 
->>> from partnergraph.graph.build import load_graph
+>>> from partnergraph.graph.model.build import load_graph
 >>> rows = timeline(load_graph())
 >>> [(r["date"], r["what"]) for r in rows][:2]
 [('Aug 2019', 'Visit of the HR/VP to Hanoi (August 2019) (start)'), ('17 Oct 2019', 'EU–Viet Nam Framework Participation Agreement (start)')]
@@ -30,9 +30,9 @@ from datetime import date
 
 import networkx as nx
 
-from .dates import format_date, parse_date
-from .names import display_name
-from .schema import get_schema
+from partnergraph.graph.model.dates import format_date, parse_date
+from partnergraph.graph.model.names import display_name
+from partnergraph.graph.model.schema import get_schema
 
 _FIELD_ORDER = {"start": 0, "mentioned": 1, "end": 2}
 _FIELD_WORD = {"start": "start", "mentioned": "mentioned", "end": "end"}

@@ -11,7 +11,7 @@ format          for                                         how attributes are k
 ``dot``         Graphviz (``dot -Tsvg``), yEd               lists and mappings as JSON text;
                                                             ``label`` added for drawing
 ``cypher``      Neo4j: ``cypher-shell -f``, the Browser     the Neo4j mapping of
-                                                            :mod:`partnergraph.graph.propgraph`
+                                                            :mod:`partnergraph.graph.model.propgraph`
 ``csv``         ``neo4j-admin database import``, LOAD CSV   typed header columns, arrays with ``;``
 ==============  ==========================================  =====================================
 
@@ -19,7 +19,7 @@ format          for                                         how attributes are k
 (JSON text decoded again), so a round trip gives back the same graph.
 
 >>> import io
->>> from partnergraph.graph.build import load_graph
+>>> from partnergraph.graph.model.build import load_graph
 >>> G = load_graph()
 >>> text = to_string(G, "graphml")
 >>> H = read_graph(io.BytesIO(text.encode()), "graphml")
@@ -243,7 +243,7 @@ def cypher_literal(value) -> str:
 
 def cypher_script(G: nx.MultiDiGraph, batch_size: int = 500) -> str:
     """A cypher-shell script that loads ``G`` as the Neo4j backend does (constraints, MERGE by id)."""
-    from .neo4j_backend import family_labels, load_plan
+    from partnergraph.graph.stores.neo4j_store import family_labels, load_plan
 
     lines = ["// partnergraph export: run with  cypher-shell -f graph.cypher  (or paste into the Neo4j Browser)",
              f"// {G.number_of_nodes()} nodes, {G.number_of_edges()} relations, {len(G.graph.get('sources', {}))} sources;"
@@ -345,8 +345,8 @@ def write_neo4j_csv(G: nx.MultiDiGraph, folder) -> list:
     """
     from pathlib import Path
 
-    from .neo4j_backend import EVIDENCE_TYPE, MARKER_LABEL, SOURCE_LABEL
-    from .propgraph import edge_properties, node_labels, node_properties, relationship_type, source_properties
+    from partnergraph.graph.stores.neo4j_store import EVIDENCE_TYPE, MARKER_LABEL, SOURCE_LABEL
+    from partnergraph.graph.model.propgraph import edge_properties, node_labels, node_properties, relationship_type, source_properties
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

@@ -2,7 +2,7 @@
 
 :func:`centrality` scores every node of the full actor–instrument graph (direction
 ignored, parallel edges counted as ``weight``) or of the actor projection
-(:mod:`partnergraph.graph.projection`, ``weight`` = shared instruments) with one
+(:mod:`partnergraph.graph.analysis.projection`, ``weight`` = shared instruments) with one
 of :data:`MEASURES`, ranks them, and explains the top entries in words computed
 from the data ("bridges Republic of Korea and Viet Nam (no direct link) through
 2 agreements ...").
@@ -21,8 +21,8 @@ The scores are those of networkx's functions named above (tests compare them on
 the seed, on synthetic graphs and on awkward small graphs), but by default
 (``engine="auto"``) they are computed on arrays, never on a networkx graph: the
 graph is read once into a :class:`CompactGraph` (node ids + symmetric scipy CSR
-weight matrix, built by :func:`partnergraph.graph.projection.edge_arrays` or
-:func:`partnergraph.graph.projection.actor_weights`), then degree and weighted
+weight matrix, built by :func:`partnergraph.graph.analysis.projection.edge_arrays` or
+:func:`partnergraph.graph.analysis.projection.actor_weights`), then degree and weighted
 degree are row counts and sums, PageRank is networkx's own scipy power iteration
 run on that matrix, eigenvector centrality is networkx's ARPACK call
 (``scipy.sparse.linalg.eigs``) on the largest component's rows, and betweenness and
@@ -33,7 +33,7 @@ Wasserman–Faust variant. ``engine="networkx"`` runs networkx's functions
 themselves (the reference). :data:`ENGINES` lists the engine of each measure;
 the result's ``engine`` says which one ran. Figures: docs/analysis.md.
 
->>> from partnergraph.graph.build import load_graph
+>>> from partnergraph.graph.model.build import load_graph
 >>> result = centrality(load_graph(), "betweenness", projection="actors", top=3)
 >>> [(r["rank"], r["name"]) for r in result["rows"]]
 [(1, 'European Union'), (2, 'Viet Nam'), (3, 'Association of Southeast Asian Nations')]
@@ -52,9 +52,9 @@ from collections import Counter
 import networkx as nx
 import numpy as np
 
-from .names import display_name
-from .schema import get_schema
-from .timeslice import as_of as slice_as_of
+from partnergraph.graph.model.names import display_name
+from partnergraph.graph.model.schema import get_schema
+from partnergraph.graph.model.timeslice import as_of as slice_as_of
 
 MEASURES = ("degree", "weighted_degree", "betweenness", "closeness", "eigenvector", "pagerank")
 
@@ -94,7 +94,7 @@ class CompactGraph:
 
     def to_networkx(self) -> nx.Graph:
         """The same graph as a networkx ``Graph`` (``weight`` edge attribute), node attributes included."""
-        from .projection import gc_paused
+        from partnergraph.graph.analysis.projection import gc_paused
 
         U = nx.Graph()
         U.graph.update(self.graph)
@@ -113,7 +113,7 @@ def compact_full(G: nx.MultiDiGraph) -> CompactGraph:
     """``G`` undirected as a :class:`CompactGraph`: ``weight`` = number of relations between the two nodes."""
     from scipy import sparse
 
-    from .projection import edge_arrays
+    from partnergraph.graph.analysis.projection import edge_arrays
 
     nodes, rows, cols, counts = edge_arrays(G)
     n = len(nodes)
@@ -129,7 +129,7 @@ def compact_full(G: nx.MultiDiGraph) -> CompactGraph:
 
 def compact_actors(G: nx.MultiDiGraph) -> CompactGraph:
     """The actor projection's weights (shared instruments) as a :class:`CompactGraph`, no lists built."""
-    from .projection import actor_weights
+    from partnergraph.graph.analysis.projection import actor_weights
 
     actors, W = actor_weights(G)
     W.sort_indices()
@@ -181,9 +181,9 @@ def analysis_graph(G: nx.MultiDiGraph, projection: str | None = None, as_of=None
 
     The arrays it is built from are kept with it, so :func:`scores` on it does not convert it back.
     The projection's links carry ``weight`` only (no ``by_kind`` or instrument lists: see
-    :func:`partnergraph.graph.projection.actor_projection` for those).
+    :func:`partnergraph.graph.analysis.projection.actor_projection` for those).
     """
-    from .projection import gc_paused
+    from partnergraph.graph.analysis.projection import gc_paused
 
     with gc_paused():
         H = slice_as_of(G, as_of) if as_of else G
@@ -409,7 +409,7 @@ def scores(U, measure: str, *, sample: int | None = None, seed: int = 0, engine:
         sample = None
     if engine_used(measure, engine) == "networkx":
         return _scores_networkx(U if isinstance(U, nx.Graph) else U.to_networkx(), measure, sample, seed)
-    from .projection import gc_paused
+    from partnergraph.graph.analysis.projection import gc_paused
 
     with gc_paused():
         return _scores_arrays(compact_of(U), measure, sample, seed, progress)
@@ -617,7 +617,7 @@ def centrality(
     """
     if measure not in MEASURES:
         raise ValueError(f"unknown measure {measure!r}; use one of {', '.join(MEASURES)}")
-    from .projection import gc_paused
+    from partnergraph.graph.analysis.projection import gc_paused
 
     with gc_paused():
         H = slice_as_of(G, as_of) if as_of else G

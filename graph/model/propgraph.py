@@ -12,7 +12,7 @@ Cypher and CSV exports), so a query written for one runs on the others:
   evidence becomes the parallel lists ``evidence_sources`` and
   ``evidence_quotes``; ``counts`` become JSON text in ``counts_json``.
 
->>> from partnergraph.graph.build import load_graph
+>>> from partnergraph.graph.model.build import load_graph
 >>> G = load_graph()
 >>> p = node_properties("eu-viet-nam-fpa", G.nodes["eu-viet-nam-fpa"])
 >>> p["start"], p["start_precision"], node_labels(G.nodes["eu-viet-nam-fpa"])
@@ -24,8 +24,8 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from .dates import parse_date
-from .schema import get_schema
+from partnergraph.graph.model.dates import parse_date
+from partnergraph.graph.model.schema import get_schema
 
 DATE_FIELDS = ("start", "end", "mentioned")
 # Attributes that are not copied as they are.

@@ -24,9 +24,9 @@ from typing import Any, Iterable
 
 import yaml
 
-from .dates import DateError, parse_date
-from .fileschema import dataset_json_schema
-from .schema import SafeLoader, Schema, get_schema
+from partnergraph.graph.model.dates import DateError, parse_date
+from partnergraph.graph.model.fileschema import dataset_json_schema
+from partnergraph.graph.model.schema import SafeLoader, Schema, get_schema
 
 SECTIONS = ("sources", "actors", "instruments", "relations")
 DATA_SUFFIXES = (".yaml", ".yml", ".json")

@@ -7,7 +7,7 @@ a test keeps the two equal). The loader validates with the same schema.
 
 from __future__ import annotations
 
-from .schema import Schema
+from partnergraph.graph.model.schema import Schema
 
 ID_PATTERN = "^[a-z0-9][a-z0-9._-]*$"
 

@@ -1,7 +1,7 @@
 """The Neo4j backend: load a partnergraph into a Neo4j server, query it, read it back.
 
 The mapping (labels, relationship types, properties) is the one of
-:mod:`partnergraph.graph.propgraph`; this module only moves it over Bolt with
+:mod:`partnergraph.graph.model.propgraph`; this module only moves it over Bolt with
 the official ``neo4j`` driver.
 
 What a load puts in the database (the model a Cypher user sees):
@@ -27,7 +27,7 @@ and nothing else.
 
 >>> Neo4jSettings("bolt://localhost:7687", "neo4j", "secret")   # the password never shows
 Neo4jSettings(uri='bolt://localhost:7687', username='neo4j', database=None)
->>> from partnergraph.graph.build import load_graph
+>>> from partnergraph.graph.model.build import load_graph
 >>> plan = load_plan(load_graph())          # what a load sends, built and checked before connecting
 >>> [s.what for s in plan][:3]
 ['sources', 'nodes :Actor:GovernmentBody', 'nodes :Actor:InternationalOrganisation']
@@ -61,14 +61,14 @@ from typing import Any, Callable, Iterator
 
 import networkx as nx
 
-from .propgraph import (
+from partnergraph.graph.model.propgraph import (
     DATE_FIELDS,
     edge_properties,
     node_labels,
     relationship_type,
     source_properties,
 )
-from .schema import get_schema
+from partnergraph.graph.model.schema import get_schema
 
 MARKER_LABEL = "PartnerGraph"
 SOURCE_LABEL = "Source"
@@ -319,7 +319,7 @@ def load_plan(G: nx.MultiDiGraph) -> list[Statement]:
 
     Checks every property before anything is sent, so a graph that cannot be stored fails here.
 
-    >>> from partnergraph.graph.build import load_graph
+    >>> from partnergraph.graph.model.build import load_graph
     >>> plan = load_plan(load_graph())
     >>> sum(len(s.rows) for s in plan if s.what.startswith("relationships"))
     50
@@ -409,7 +409,7 @@ def transaction_plan(
 
 
 def node_properties_checked(node_id: str, attrs: dict) -> dict:
-    from .propgraph import node_properties
+    from partnergraph.graph.model.propgraph import node_properties
 
     props = node_properties(node_id, attrs)
     _check_storable(f"node {node_id}", props)
@@ -478,7 +478,7 @@ def load(
     transaction_size: int | None = None,
     progress: Progress | None = None,
 ) -> LoadReport:
-    """Load ``G`` (a graph from :func:`partnergraph.graph.build.load_graph`) into Neo4j.
+    """Load ``G`` (a graph from :func:`partnergraph.graph.model.build.load_graph`) into Neo4j.
 
     Constraints first, then every statement of :func:`load_plan` in batches of
     at most ``batch_size`` rows, grouped into managed write transactions (with
@@ -714,7 +714,7 @@ def _fetch_sources(session) -> dict[str, dict]:
 
 
 def fetch_graph(settings: Neo4jSettings) -> nx.MultiDiGraph:
-    """The loaded graph, streamed back into the structure :func:`partnergraph.graph.build.load_graph` makes.
+    """The loaded graph, streamed back into the structure :func:`partnergraph.graph.model.build.load_graph` makes.
 
     Nodes (sorted by id) carry their record fields and ``family``; edges are
     keyed by relation id and carry ``type``; ``G.graph["sources"]`` is the
@@ -756,16 +756,16 @@ def neo4j_shortest_paths(
 ) -> list:
     """Shortest paths between two node ids, found by Cypher's ``allShortestPaths`` on the server.
 
-    The same answer as :func:`partnergraph.graph.paths.find_paths` without
+    The same answer as :func:`partnergraph.graph.analysis.paths.find_paths` without
     filters: Neo4j finds the equally short node sequences (following only the
     schema's relationship types, so ``:Source`` nodes and ``EVIDENCED_BY`` never
     appear), then the hop edges and the order are chosen with the networkx
     code's own rules on the few relationships involved (the best-attested edge
     per hop, the best-attested path first). One path unless ``all_paths``; an
-    empty list when there is none. Returns :class:`partnergraph.graph.paths.Path`
+    empty list when there is none. Returns :class:`partnergraph.graph.analysis.paths.Path`
     objects; raises :class:`Neo4jBackendError` when an id is not in the database.
     """
-    from .paths import TIE_LIMIT, Path, _hop_keys, path_strength
+    from partnergraph.graph.analysis.paths import TIE_LIMIT, Path, _hop_keys, path_strength
 
     if max_hops is not None and (not isinstance(max_hops, int) or max_hops < 1):
         raise ValueError("max_hops must be a positive integer")

@@ -10,7 +10,7 @@ Neo4j backend (``graph/neo4j_backend.py``) return these objects, and
 Direction is ignored by default (a partnership connects both ways);
 ``directed=True`` follows edges only from their ``from`` to their ``to``.
 
->>> from partnergraph.graph.build import load_graph
+>>> from partnergraph.graph.model.build import load_graph
 >>> G = load_graph()
 >>> [p] = find_paths(G, "republic-of-korea", "viet-nam")
 >>> p.nodes
@@ -20,7 +20,7 @@ Direction is ignored by default (a partnership connects both ways);
 >>> find_paths(G, "republic-of-korea", "viet-nam", as_of="2019-01-01")
 Traceback (most recent call last):
 ...
-partnergraph.graph.paths.NoPath: no path between Republic of Korea and Viet Nam as of 1 Jan 2019 ...
+partnergraph.graph.analysis.paths.NoPath: no path between Republic of Korea and Viet Nam as of 1 Jan 2019 ...
 """
 
 from __future__ import annotations
@@ -31,13 +31,12 @@ from itertools import islice
 
 import networkx as nx
 
-from .dates import as_date, format_date, parse_date
-from .names import display_name, resolve
-from .schema import get_schema
-from .timeslice import as_of as slice_as_of, as_of_view, effective_start, why_absent
+from partnergraph.graph.model.dates import as_date, format_date, parse_date
+from partnergraph.graph.model.names import display_name, resolve
+from partnergraph.graph.model.schema import get_schema
+from partnergraph.graph.model.timeslice import as_of as slice_as_of, as_of_view, effective_start, why_absent
 
 #: Statuses that say an instrument or a link is not (yet) in place.
-WEAK_STATUSES = frozenset({"proposed", "sought", "interested", "not_yet"})
 
 
 @dataclass
@@ -91,6 +90,10 @@ class Filters:
     def edge_ok(self, data: dict) -> bool:
         t = data.get("type")
         return t not in self.avoid_types and (not self.via_types or t in self.via_types)
+
+
+def _tentative(status: str | None) -> bool:
+    return not get_schema().in_place(status)
 
 
 def parse_filters(G: nx.MultiDiGraph | None, via: list[str] = (), avoid: list[str] = ()) -> Filters:
@@ -149,7 +152,7 @@ def _search_view(G: nx.MultiDiGraph, ends: tuple[str, str], filters: Filters, di
 def _edge_rank(G: nx.MultiDiGraph, data: dict) -> tuple:
     """Prefer links in place over sought/proposed ones, then the earliest dated."""
     start = effective_start(G, data)
-    return (data.get("status") in WEAK_STATUSES, start or date.max)
+    return (_tentative(data.get("status")), start or date.max)
 
 
 def _hop_keys(G: nx.MultiDiGraph, H, nodes: list[str], directed: bool) -> list[str]:
@@ -186,7 +189,7 @@ def find_paths(
     ``shortest_simple_paths``). ``max_hops`` drops longer paths. ``via``/``avoid``
     take node kinds, kind groups, families or edge types (see
     :func:`parse_filters`). ``as_of`` keeps what existed on that day (see
-    :mod:`partnergraph.graph.timeslice`). ``actors_only`` searches the actor
+    :mod:`partnergraph.graph.model.timeslice`). ``actors_only`` searches the actor
     projection (actors linked by shared instruments). Raises :class:`NoPath`.
     """
     day = as_date(as_of) if as_of is not None else None
@@ -257,7 +260,7 @@ def _igraph_node_paths(G, source, target, all_paths, max_hops, directed) -> list
 
 
 def slice_as_of_nodes(G, nodes, day):
-    from .timeslice import node_exists
+    from partnergraph.graph.model.timeslice import node_exists
 
     return [n for n in nodes if node_exists(G, n, day)]
 
@@ -265,7 +268,6 @@ def slice_as_of_nodes(G, nodes, day):
 #: How many equally short paths are compared to pick the best-attested one (bounds the work on hub-heavy graphs).
 TIE_LIMIT = 200
 
-IN_PLACE_STATUSES = frozenset({"signed", "in_force", "ongoing", "held", "completed"})
 
 
 def path_strength(G: nx.MultiDiGraph, path: Path) -> tuple:
@@ -279,8 +281,8 @@ def path_strength(G: nx.MultiDiGraph, path: Path) -> tuple:
              for u, v, k in zip(path.nodes, path.nodes[1:], path.edges)]
     return (
         len(path.edges),
-        sum(d.get("status") in WEAK_STATUSES for d in datas),
-        -sum(d.get("status") in IN_PLACE_STATUSES for d in datas),
+        sum(_tentative(d.get("status")) for d in datas),
+        -sum(d.get("status") in get_schema().in_place_statuses for d in datas),
         -sum(bool(d.get("start") or d.get("mentioned")) for d in datas),
         path.nodes,
     )
@@ -311,7 +313,7 @@ def _node_paths(H, source, target, all_paths, k, max_hops) -> list[list[str]]:
 
 
 def _projection_paths(G, source, target, filters, day, all_paths, k, max_hops) -> list[Path]:
-    from .projection import actor_projection
+    from partnergraph.graph.analysis.projection import actor_projection
 
     for end in (source, target):
         if G.nodes[end].get("family") != "actor":
@@ -451,7 +453,7 @@ def shared_instruments(G: nx.MultiDiGraph, a: str, b: str) -> list[str]:
         return {m for m in nx.all_neighbors(G, n) if G.nodes[m].get("family") == "instrument"}
 
     shared = instruments(a) & instruments(b)
-    return sorted(shared, key=lambda i: (G.nodes[i].get("status") in WEAK_STATUSES, i))
+    return sorted(shared, key=lambda i: (_tentative(G.nodes[i].get("status")), i))
 
 
 def _shared_hop(G, u, v, instrument, lang) -> dict:
@@ -481,7 +483,7 @@ def _chain(hops: list[dict]) -> str:
 def explain_path(G: nx.MultiDiGraph, path: Path, lang: str = "en") -> dict:
     """A path in words: every hop with names, label, arrow, dates, status and evidence, plus a chain and a sentence.
 
-    >>> from partnergraph.graph.build import load_graph
+    >>> from partnergraph.graph.model.build import load_graph
     >>> G = load_graph()
     >>> [p] = find_paths(G, "japan", "republic-of-korea")
     >>> e = explain_path(G, p)
@@ -498,7 +500,7 @@ def explain_path(G: nx.MultiDiGraph, path: Path, lang: str = "en") -> dict:
             hops.append(_shared_hop(G, u, v, key, lang))
     first, last = _name(G, path.nodes[0], lang), _name(G, path.nodes[-1], lang)
     middle = [_name(G, n, lang) for n in path.nodes[1:-1]]
-    weak = any(h["status"] in WEAK_STATUSES for h in hops)
+    weak = any(_tentative(h["status"]) for h in hops)
     return {
         "source_id": path.nodes[0], "target_id": path.nodes[-1], "source": first, "target": last,
         "length": len(path.edges), "nodes": list(path.nodes), "edges": list(path.edges),

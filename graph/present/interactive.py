@@ -1,6 +1,6 @@
 """An interactive view: one self-contained HTML file built on vis-network.
 
-The page inlines the vendored vis-network standalone build (graph/vendor/,
+The page inlines the vendored vis-network standalone build (graph/present/vendor/,
 Apache-2.0 OR MIT, licence text kept beside it and quoted in the page), so it
 opens without network access. In it a user can drag nodes, zoom and pan,
 hover a node or edge to see its names (English and Vietnamese), kind, dates,
@@ -9,10 +9,10 @@ highlight its neighbours (click the background to clear). A search box
 selects a node by any of its names.
 
 Node shape and colour follow the kind and edge colour the type, as in the
-matplotlib pictures (:mod:`partnergraph.graph.draw`); positions come from the
+matplotlib pictures (:mod:`partnergraph.graph.present.draw`); positions come from the
 same seeded layout, so the same graph gives the same file.
 
->>> from partnergraph.graph.build import load_graph
+>>> from partnergraph.graph.model.build import load_graph
 >>> page = html_page(load_graph())
 >>> page.startswith("<!DOCTYPE html>"), "vis.Network" in page, '<script src=' in page
 (True, True, False)
@@ -27,14 +27,15 @@ from pathlib import Path
 
 import networkx as nx
 
-from .names import display_name
+from partnergraph.graph.model.names import display_name
+from partnergraph.graph.model.schema import get_schema
 
 VIS_VERSION = "10.1.5"
 
 
 def vendored_library() -> str:
     """The vendored vis-network standalone build (minified JavaScript)."""
-    return resources.files("partnergraph.graph").joinpath("vendor/vis-network.min.js").read_text("utf-8")
+    return resources.files("partnergraph.graph.present").joinpath("vendor/vis-network.min.js").read_text("utf-8")
 
 
 def _script_json(data) -> str:
@@ -46,7 +47,7 @@ def _script_json(data) -> str:
 
 
 def _dates(attrs: dict, lang: str) -> list[str]:
-    from .draw import date_text
+    from partnergraph.graph.present.draw import date_text
 
     return [f"{name}: {date_text(attrs[name], lang)}" for name in ("start", "end", "mentioned") if attrs.get(name)]
 
@@ -61,15 +62,15 @@ def graph_data(G: nx.MultiDiGraph, lang: str = "en", size_by: str = "pagerank", 
                seed: int = 7) -> dict:
     """The nodes and edges as vis-network items, with what the tooltips show.
 
-    >>> from partnergraph.graph.build import load_graph
+    >>> from partnergraph.graph.model.build import load_graph
     >>> data = graph_data(load_graph())
     >>> len(data["nodes"]), len(data["edges"])
     (33, 50)
     >>> [n["info"]["names"] for n in data["nodes"] if n["id"] == "viet-nam"]
     [['Viet Nam', 'Việt Nam']]
     """
-    from .draw import EDGE_COLOURS, KIND_STYLE, WEAK_STATUSES, layout_positions, node_label, node_sizes
-    from .schema import get_schema
+    from partnergraph.graph.present.draw import EDGE_COLOURS, KIND_STYLE, layout_positions, node_label, node_sizes
+    from partnergraph.graph.model.schema import get_schema
 
     schema = get_schema()
     pos = layout_positions(G, layout, seed)
@@ -91,7 +92,7 @@ def graph_data(G: nx.MultiDiGraph, lang: str = "en", size_by: str = "pagerank", 
         })
     edges = []
     for u, v, key, d in sorted(G.edges(keys=True, data=True), key=lambda e: e[2]):
-        weak = d.get("status") in WEAK_STATUSES
+        weak = not get_schema().in_place(d.get("status"))
         edges.append({
             "id": key, "from": u, "to": v, "arrows": "to", "dashes": weak,
             "color": EDGE_COLOURS.get(d.get("type"), "#555555"), "width": 1.5,
@@ -195,8 +196,8 @@ _SCRIPT = r"""
 
 
 def _legend_html(G: nx.MultiDiGraph, lang: str) -> str:
-    from .draw import EDGE_COLOURS, KIND_STYLE, t
-    from .schema import get_schema
+    from partnergraph.graph.present.draw import EDGE_COLOURS, KIND_STYLE, t
+    from partnergraph.graph.model.schema import get_schema
 
     schema = get_schema()
     kinds = [k for k in schema.node_kinds if any(a.get("kind") == k for _, a in G.nodes(data=True))]
@@ -212,7 +213,7 @@ def _legend_html(G: nx.MultiDiGraph, lang: str) -> str:
 def html_page(G: nx.MultiDiGraph, lang: str = "en", title: str | None = None, size_by: str = "pagerank",
               layout: str = "auto", seed: int = 7, subtitle: str = "") -> str:
     """The whole page as text: data, vis-network and the script, nothing fetched from the network."""
-    from .draw import caption_text, t
+    from partnergraph.graph.present.draw import caption_text, t
 
     title = title or t("overview", lang)
     counts = t("counts", lang, n=G.number_of_nodes(), m=G.number_of_edges())

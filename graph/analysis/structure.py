@@ -1,10 +1,10 @@
 """The shape of the network: neighbourhoods, components, brokers and common partners.
 
 Components, brokers (articulation points) and bridges are taken on the actor
-projection (:mod:`partnergraph.graph.projection`): who is connected to whom
+projection (:mod:`partnergraph.graph.analysis.projection`): who is connected to whom
 through shared instruments, and whose removal would cut some actors off.
 
->>> from partnergraph.graph.build import load_graph
+>>> from partnergraph.graph.model.build import load_graph
 >>> G = load_graph()
 >>> [b["name"] for b in structure(G)["brokers"]]
 ['European Union', 'Viet Nam']
@@ -16,17 +16,17 @@ from __future__ import annotations
 
 import networkx as nx
 
-from .centrality import partners
-from .names import display_name
-from .paths import _edge_rank
-from .schema import get_schema
-from .timeslice import as_of as slice_as_of
+from partnergraph.graph.analysis.centrality import partners
+from partnergraph.graph.model.names import display_name
+from partnergraph.graph.analysis.paths import _edge_rank
+from partnergraph.graph.model.schema import get_schema
+from partnergraph.graph.model.timeslice import as_of as slice_as_of
 
 
 def neighbours(G: nx.MultiDiGraph, node: str, depth: int = 1, *, as_of=None, lang: str = "en") -> list[dict]:
     """Nodes within ``depth`` hops of ``node`` (direction ignored), nearest first, each with how it is reached.
 
-    >>> from partnergraph.graph.build import load_graph
+    >>> from partnergraph.graph.model.build import load_graph
     >>> rows = neighbours(load_graph(), "republic-of-korea")
     >>> [(r["distance"], r["name"], r["via"]) for r in rows]   # doctest: +NORMALIZE_WHITESPACE
     [(1, 'EU–Republic of Korea Framework Participation Agreement', 'Republic of Korea —party to→ EU–Republic of Korea Framework Participation Agreement'),
@@ -58,7 +58,7 @@ def neighbours(G: nx.MultiDiGraph, node: str, depth: int = 1, *, as_of=None, lan
 
 
 def _projection(G, as_of):
-    from .projection import actor_projection
+    from partnergraph.graph.analysis.projection import actor_projection
 
     H = slice_as_of(G, as_of) if as_of else G
     return H, actor_projection(H)

@@ -3,7 +3,7 @@
 Built from ``graph/schema.yaml`` (the picture follows the schema) and laid out by Graphviz
 through pydot; ``partnergraph schema -o schema.svg`` writes it.
 
->>> from partnergraph.graph.schema import get_schema
+>>> from partnergraph.graph.model.schema import get_schema
 >>> family_links(get_schema())[("actor", "instrument")][:3]
 ['party to', 'funds', 'participates in']
 >>> family_links(get_schema())[("instrument", "actor")]
@@ -17,7 +17,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .schema import Schema, get_schema
+from partnergraph.graph.model.schema import Schema, get_schema
 
 FORMATS = ("svg", "png", "pdf")
 FONT = "DejaVu Sans"  # has the Vietnamese glyphs
@@ -40,7 +40,7 @@ def family_links(schema: Schema, lang: str = "en") -> dict[tuple[str, str], list
 
 def _family_label(schema: Schema, family: str, lang: str) -> str:
     """An HTML-like Graphviz label: the family's name over its kinds, each with its marker colour."""
-    from .draw import KIND_STYLE  # the colours of the network pictures, so the legend carries over
+    from partnergraph.graph.present.draw import KIND_STYLE  # the colours of the network pictures, so the legend carries over
 
     title = schema.families[family].get("label_vi" if lang == "vi" else "label", family)
     rows = "".join(

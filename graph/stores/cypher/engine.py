@@ -27,7 +27,7 @@ Translations (Neo4j -> LadybugDB):
 * ``head(x)`` / ``last(x)`` -> ``list_extract(x, ...)`` with a null index for an empty list;
 * result columns keep Neo4j's names (the expression as written).
 
->>> from partnergraph.graph.build import load_graph
+>>> from partnergraph.graph.model.build import load_graph
 >>> engine = EmbeddedCypher(load_graph())
 >>> result = engine.query("MATCH (s:State) WHERE s.iso IN $codes RETURN s.name ORDER BY s.name",
 ...                       {"codes": ["VN", "JP"]})
@@ -36,7 +36,7 @@ Translations (Neo4j -> LadybugDB):
 >>> engine.query("MATCH (n) SET n.name = 'x'")
 Traceback (most recent call last):
   ...
-partnergraph.graph.cypher_embedded.ReadOnlyQuery: SET: the embedded engine is read-only; write with --backend neo4j --write
+partnergraph.graph.stores.cypher.engine.ReadOnlyQuery: SET: the embedded engine is read-only; write with --backend neo4j --write
 """
 
 from __future__ import annotations
@@ -51,9 +51,9 @@ from typing import Any
 
 import networkx as nx
 
-from . import propgraph
-from .cypher_values import LABELS_COLUMN, render_embedded
-from .schema import get_schema
+from partnergraph.graph.model import propgraph
+from partnergraph.graph.stores.cypher.values import LABELS_COLUMN, render_embedded
+from partnergraph.graph.model.schema import get_schema
 
 HINT = "run it on a server with --backend neo4j"
 # The Neo4j model of neo4j_backend: a marker label on every node, :Source nodes, evidence links.

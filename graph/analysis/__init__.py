@@ -1,0 +1,1 @@
+"""Questions asked of a graph: projection, paths, centrality, structure, timelines, profiles."""

@@ -1,0 +1,1 @@
+"""The data model: the schema, datasets and their loading, dates, names, time slices."""

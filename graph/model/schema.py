@@ -1,0 +1,211 @@
+"""The schema (node kinds, edge types, vocabularies), read from ``schema.yaml``.
+
+The schema is data: this module only reads it and answers questions about it.
+
+>>> s = get_schema()
+>>> s.family("state"), s.family("agreement")
+('actor', 'instrument')
+>>> s.edge_allowed("person", "funds", "state")
+False
+>>> s.edge_allowed("union", "funds", "project")
+True
+>>> s.in_place("signed"), s.in_place("sought"), s.in_place(None)
+(True, False, True)
+>>> sorted(s.tentative_statuses)
+['interested', 'not_yet', 'proposed', 'sought']
+>>> s.kind_style("state").colour, s.edge_style("party_to").colour
+('#1f77b4', '#d62728')
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cache, cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True)
+class EdgeType:
+    name: str
+    label: str
+    label_vi: str
+    description: str
+    from_kinds: frozenset[str]
+    to_kinds: frozenset[str]
+
+    @property
+    def neo4j_type(self) -> str:
+        """The Neo4j relationship type, e.g. PARTY_TO."""
+        return self.name.upper()
+
+
+@dataclass(frozen=True)
+class KindStyle:
+    """How a node kind is drawn: a matplotlib marker, a colour, a vis-network/sigma shape."""
+
+    marker: str
+    colour: str
+    shape: str
+
+
+@dataclass(frozen=True)
+class EdgeStyle:
+    colour: str
+
+
+@dataclass(frozen=True, eq=False)
+class Schema:
+    raw: dict[str, Any]
+
+    @property
+    def node_kinds(self) -> dict[str, dict]:
+        return self.raw["node_kinds"]
+
+    @property
+    def families(self) -> dict[str, dict]:
+        return self.raw["families"]
+
+    @property
+    def statuses(self) -> dict[str, dict]:
+        return self.raw["statuses"]
+
+    @property
+    def domains(self) -> dict[str, dict]:
+        return self.raw["domains"]
+
+    @property
+    def edge_types(self) -> dict[str, EdgeType]:
+        return _edge_types(self)
+
+    def family(self, kind: str) -> str:
+        return self.node_kinds[kind]["family"]
+
+    def kinds_of(self, family: str) -> list[str]:
+        return [k for k, v in self.node_kinds.items() if v["family"] == family]
+
+    def expand(self, names: list[str]) -> frozenset[str]:
+        """Kinds named directly or through a kind group."""
+        groups = self.raw.get("kind_groups", {})
+        kinds: set[str] = set()
+        for name in names:
+            kinds.update(groups.get(name, [name]))
+        return frozenset(kinds)
+
+    def edge_allowed(self, from_kind: str, edge_type: str, to_kind: str) -> bool:
+        et = self.edge_types.get(edge_type)
+        return bool(et) and from_kind in et.from_kinds and to_kind in et.to_kinds
+
+    def kind_label(self, kind: str, lang: str = "en") -> str:
+        spec = self.node_kinds.get(kind, {})
+        return spec.get("label_vi" if lang == "vi" else "label", kind)
+
+    def edge_label(self, edge_type: str, lang: str = "en") -> str:
+        et = self.edge_types.get(edge_type)
+        if et is None:
+            return edge_type
+        return et.label_vi if lang == "vi" else et.label
+
+    def status_label(self, status: str, lang: str = "en") -> str:
+        spec = self.statuses.get(status, {})
+        return spec.get("label_vi" if lang == "vi" else "label", status)
+
+    def domain_label(self, domain: str, lang: str = "en") -> str:
+        spec = self.domains.get(domain, {})
+        return spec.get("label_vi" if lang == "vi" else "label", domain)
+
+    def family_label(self, family: str, lang: str = "en") -> str:
+        spec = self.families.get(family, {})
+        return spec.get("label_vi" if lang == "vi" else "label", family)
+
+    def in_place(self, status: str | None) -> bool:
+        """Whether a tie of this status exists (signed, ongoing, ...) rather than being tentative.
+
+        A tie without a status is stated as a fact, so it is in place; an unknown status is not.
+        """
+        if status is None:
+            return True
+        return bool(self.statuses.get(status, {}).get("in_place", False))
+
+    @cached_property
+    def in_place_statuses(self) -> frozenset[str]:
+        return frozenset(s for s in self.statuses if self.in_place(s))
+
+    @cached_property
+    def tentative_statuses(self) -> frozenset[str]:
+        """Statuses of ties only proposed, sought, of interest or not yet taken up."""
+        return frozenset(self.statuses) - self.in_place_statuses
+
+    def status_dash(self, status: str | None) -> str:
+        """'solid' for a tie in place, 'dashed' for a tentative one."""
+        meaning = "in_place" if self.in_place(status) else "tentative"
+        return self.raw["status_styles"][meaning]["dash"]
+
+    def kind_style(self, kind: str) -> KindStyle:
+        spec = self.node_kinds.get(kind, {}).get("style") or self.raw["fallback_style"]
+        return KindStyle(marker=spec["marker"], colour=spec["colour"], shape=spec["shape"])
+
+    def edge_style(self, edge_type: str) -> EdgeStyle:
+        spec = self.raw["edge_types"].get(edge_type, {}).get("style") or self.raw["fallback_style"]
+        return EdgeStyle(colour=spec["colour"])
+
+    @property
+    def kind_groups(self) -> dict[str, frozenset[str]]:
+        """Named groups of kinds (actor, organisation, event, ...)."""
+        return {name: frozenset(kinds) for name, kinds in self.raw.get("kind_groups", {}).items()}
+
+    def kind_group(self, name: str) -> frozenset[str]:
+        return self.kind_groups[name]
+
+    @property
+    def date_fields(self) -> tuple[str, ...]:
+        """The date attributes of a node or edge (start, end, mentioned), in schema order."""
+        return tuple(self.raw["date_fields"])
+
+    def date_field_meaning(self, field: str) -> str:
+        return self.raw["date_fields"][field]
+
+    def neo4j_labels(self, kind: str) -> list[str]:
+        """Labels for a node of this kind: its family then its kind, e.g. ['Actor', 'State']."""
+        family = self.families[self.family(kind)]["label"]
+        return [family, "".join(part.capitalize() for part in kind.split("_"))]
+
+
+@cache
+def _edge_types(schema: Schema) -> dict[str, EdgeType]:
+    return {
+        name: EdgeType(
+            name=name,
+            label=spec["label"],
+            label_vi=spec.get("label_vi", spec["label"]),
+            description=spec.get("description", ""),
+            from_kinds=schema.expand(spec["from"]),
+            to_kinds=schema.expand(spec["to"]),
+        )
+        for name, spec in schema.raw["edge_types"].items()
+    }
+
+
+SCHEMA_ENV = "PARTNERGRAPH_SCHEMA"
+
+
+@cache
+def get_schema() -> Schema:
+    """The schema in force: ``$PARTNERGRAPH_SCHEMA`` when set (a copy extended with a kind or
+    edge type), else the one shipped with partnergraph (graph/schema.yaml)."""
+    override = os.environ.get(SCHEMA_ENV)
+    if override:
+        return load_schema(override)
+    text = resources.files("partnergraph.graph").joinpath("schema.yaml").read_text("utf-8")
+    return Schema(yaml.load(text, Loader=SafeLoader))
+
+
+def load_schema(path: str | Path) -> Schema:
+    """A schema read from a file of the same layout as graph/schema.yaml."""
+    return Schema(yaml.load(Path(path).read_text("utf-8"), Loader=SafeLoader))

@@ -1,0 +1,1 @@
+"""What a person sees: pictures, the interactive view, the report, the schema diagram."""

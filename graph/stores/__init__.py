@@ -1,0 +1,1 @@
+"""Where the graph lives: in memory (networkx), Neo4j, or the embedded Cypher database."""

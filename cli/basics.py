@@ -237,9 +237,10 @@ def schema_cmd(as_json: bool, output: str | None, fmt: str, lang: str) -> None:
     kinds = [{"kind": k, "family": v["family"], "label": v["label"], "label_vi": v.get("label_vi", "")}
              for k, v in schema.node_kinds.items()]
     # Kind groups (actor, organisation, instrument, event) are shown by name; 'partnergraph schema' lists their kinds.
-    edges = [{"type": name, "reads": spec["label"], "from": ", ".join(spec["from"]), "to": ", ".join(spec["to"])}
-             for name, spec in schema.raw["edge_types"].items()]
-    groups = [{"group": g, "kinds": ", ".join(kinds)} for g, kinds in schema.raw["kind_groups"].items()]
+    edges = [{"type": name, "reads": et.label, "from": ", ".join(et.from_names), "to": ", ".join(et.to_names)}
+             for name, et in schema.edge_types.items()]
+    groups = [{"group": g, "kinds": ", ".join(sorted(kinds, key=list(schema.node_kinds).index))}
+              for g, kinds in schema.kind_groups.items()]
     if fmt != "table":
         emit(edges if fmt == "csv" else kinds + edges + groups, fmt)
         return

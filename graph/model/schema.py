@@ -39,6 +39,8 @@ class EdgeType:
     description: str
     from_kinds: frozenset[str]
     to_kinds: frozenset[str]
+    from_names: tuple[str, ...] = ()  # as schema.yaml writes them: kinds or kind groups
+    to_names: tuple[str, ...] = ()
 
     @property
     def neo4j_type(self) -> str:
@@ -187,6 +189,8 @@ def _edge_types(schema: Schema) -> dict[str, EdgeType]:
             description=spec.get("description", ""),
             from_kinds=schema.expand(spec["from"]),
             to_kinds=schema.expand(spec["to"]),
+            from_names=tuple(spec["from"]),
+            to_names=tuple(spec["to"]),
         )
         for name, spec in schema.raw["edge_types"].items()
     }

@@ -1,0 +1,50 @@
+"""Who sits at the centre, and who brokers between otherwise separate partners.
+
+:func:`centrality` scores every node of the full actor–instrument graph (direction ignored,
+parallel edges counted as ``weight``) or of the actor projection
+(:mod:`partnergraph.graph.analysis.projection`: ``weight`` = shared instruments + direct
+relations) with one of :data:`MEASURES`, ranks them, and explains the top entries in words
+computed from the data ("bridges Republic of Korea and Viet Nam (no direct link) through
+2 agreements ..."). It counts ties in place by default (``status``; see
+:mod:`partnergraph.graph.analysis.filters`) and says so in its answer's ``counted``.
+
+The package is split by concern:
+
+* :mod:`.measures` — the registry of measures (name, meaning, networkx reference, engine);
+* :mod:`.engines` — the scores: array engines (scipy, igraph) and networkx's reference functions;
+* :mod:`.explanations` — the ``why`` sentence of a row;
+* :mod:`.ranking` — the ranked answer.
+
+========================  ============================================================
+``degree``                number of distinct neighbours (partners on the projection)
+``weighted_degree``       sum of ``weight``: relations (full) or shared instruments and direct relations (projection)
+``betweenness``           networkx ``betweenness_centrality`` (normalised, hop counts); exact,
+                          or sampled from ``sample`` seeded sources (reproducible)
+``closeness``             networkx ``closeness_centrality`` (hop counts)
+``eigenvector``           networkx ``eigenvector_centrality_numpy`` (``weight``)
+``pagerank``              networkx ``pagerank`` (``weight``, alpha 0.85)
+========================  ============================================================
+
+>>> from partnergraph.graph.model.build import load_graph
+>>> result = centrality(load_graph(), "betweenness", projection="actors", top=3)
+>>> [(r["rank"], r["name"]) for r in result["rows"]]
+[(1, 'European Union'), (2, 'Viet Nam'), (3, 'Ministry of Public Security of Viet Nam')]
+>>> result["method"], result["engine"], result["counted"]["status"]
+('exact', 'igraph', 'in-place')
+"""
+
+from partnergraph.graph.analysis.centrality.engines import (
+    PARALLEL_WORK, CompactGraph, analysis_graph, compact_full, compact_graph, compact_of, eigenvector_largest_component,
+    engine_used, sampled_sources, scores, undirected_weighted,
+)
+from partnergraph.graph.analysis.centrality.explanations import (
+    BRIDGE_SEARCH, best_bridge, families, instruments_of, partners, why,
+)
+from partnergraph.graph.analysis.centrality.measures import ENGINES, MEASURES, REGISTRY, Measure
+from partnergraph.graph.analysis.centrality.ranking import centrality
+
+__all__ = [
+    "BRIDGE_SEARCH", "ENGINES", "MEASURES", "PARALLEL_WORK", "REGISTRY", "CompactGraph", "Measure", "analysis_graph",
+    "best_bridge", "centrality", "compact_full", "compact_graph", "compact_of", "eigenvector_largest_component",
+    "engine_used", "families", "instruments_of", "partners", "sampled_sources", "scores", "undirected_weighted", "why",
+]

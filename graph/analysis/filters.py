@@ -1,0 +1,231 @@
+"""Which ties an analysis counts: the one status filter every analysis and ``list`` use.
+
+A *tie* is an edge. Its status is its own ``status`` when the source gives one; an edge without a
+status takes the status of the instrument it joins (a party to a partnership only *sought* is
+itself only sought); an edge with neither is stated as a fact and counts as **in place**.
+What each status means is data: ``graph/schema.yaml`` says for each whether it is in place
+(signed, in force, ongoing, held, completed) or tentative (proposed, sought, interested, not yet).
+
+A filter is written as text, the same everywhere:
+
+==================  =================================================================
+``in-place``        ties in place, and ties without a status (the default)
+``all``             every tie, tentative ones included
+``tentative``       ties only proposed, sought, of interest or not yet taken up
+``sought,signed``   a comma list of statuses; ``in-place`` and ``tentative`` may be
+                    listed too (``in-place,sought``)
+==================  =================================================================
+
+:func:`counted` gives the graph an analysis runs on: every actor, every tie the filter keeps, and
+every instrument whose own status it keeps or that a kept tie reaches (an instrument only sought,
+with no tie the filter keeps, leaves the graph: the EU–Japan partnership counts in no score,
+path or component by default).
+
+>>> f = parse_status("in-place")
+>>> f.keeps("signed"), f.keeps(None), f.keeps("sought")
+(True, True, False)
+>>> parse_status("all").keeps("sought"), parse_status("sought,signed").keeps(None)
+(True, False)
+>>> from partnergraph.graph.model.build import load_graph
+>>> G = load_graph()
+>>> H = counted(G)
+>>> "eu-japan-security-defence-partnership" in H, H.has_edge("viet-nam", "csdp-missions")
+(False, False)
+>>> counted(G, "all") is G
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+
+from partnergraph.graph.model.dates import as_date, format_date
+from partnergraph.graph.model.names import display_name
+from partnergraph.graph.model.schema import get_schema
+from partnergraph.graph.model.timeslice import as_of as slice_as_of, not_attested
+
+IN_PLACE = "in-place"
+ALL = "all"
+TENTATIVE = "tentative"
+#: The words a filter may use besides status names.
+SPECIAL = (IN_PLACE, ALL, TENTATIVE)
+#: Stands for "no status stated" inside a filter's set of statuses.
+UNSTATED = None
+
+
+class BadStatus(ValueError):
+    """A status filter naming no known status."""
+
+
+@dataclass(frozen=True)
+class StatusFilter:
+    """The statuses counted (``None`` in the set stands for a tie with no status) and how it was written."""
+
+    statuses: frozenset
+    text: str
+
+    @property
+    def everything(self) -> bool:
+        schema = get_schema()
+        return self.statuses >= set(schema.statuses) | {UNSTATED}
+
+    def keeps(self, status: str | None) -> bool:
+        return status in self.statuses
+
+    def describe(self, lang: str = "en") -> str:
+        """The ties counted, in words: 'ties in place (signed, in force, ...; or no status stated)'."""
+        schema = get_schema()
+        if self.everything:
+            return "mọi quan hệ, kể cả quan hệ chưa thành hiện thực" if lang == "vi" else "every tie, tentative ones included"
+        labels = [schema.status_label(s, lang) for s in schema.statuses if s in self.statuses]
+        unstated = UNSTATED in self.statuses
+        if set(self.statuses) == set(schema.in_place_statuses) | {UNSTATED}:
+            head = "quan hệ đã thành hiện thực" if lang == "vi" else "ties in place"
+        else:
+            head = "quan hệ có trạng thái" if lang == "vi" else "ties with status"
+        tail = (", hoặc không nêu trạng thái" if lang == "vi" else ", or no status stated") if unstated else ""
+        return f"{head} ({', '.join(labels)}{tail})"
+
+    def as_dict(self, lang: str = "en") -> dict:
+        """What every output carries: ``{"status": "in-place", "statuses": [...], "counted": "ties in place (...)"}``."""
+        schema = get_schema()
+        listed = [s for s in schema.statuses if s in self.statuses]
+        return {"status": self.text, "statuses": listed + (["(none stated)"] if UNSTATED in self.statuses else []),
+                "counted": self.describe(lang)}
+
+
+def parse_status(value: "str | StatusFilter | None" = IN_PLACE) -> StatusFilter:
+    """Read a filter written as ``in-place``, ``all``, ``tentative`` or a comma list of statuses.
+
+    >>> sorted(s or "" for s in parse_status("tentative").statuses)
+    ['interested', 'not_yet', 'proposed', 'sought']
+    >>> parse_status("soughtt")
+    Traceback (most recent call last):
+    ...
+    partnergraph.graph.analysis.filters.BadStatus: unknown status 'soughtt'; use in-place, all, tentative or a comma list of: proposed, sought, interested, signed, in_force, ongoing, held, completed, not_yet
+    """
+    if isinstance(value, StatusFilter):
+        return value
+    schema = get_schema()
+    text = (value or IN_PLACE).strip().lower()
+    statuses: set = set()
+    for token in (t.strip().replace("-", "_").replace(" ", "_") for t in text.split(",")):
+        if not token:
+            continue
+        if token == "in_place":
+            statuses |= set(schema.in_place_statuses) | {UNSTATED}
+        elif token == "all":
+            statuses |= set(schema.statuses) | {UNSTATED}
+        elif token == "tentative":
+            statuses |= set(schema.tentative_statuses)
+        elif token in schema.statuses:
+            statuses.add(token)
+        else:
+            raise BadStatus(f"unknown status {token!r}; use {', '.join(SPECIAL)} or a comma list of: "
+                            f"{', '.join(schema.statuses)}")
+    if not statuses:
+        raise BadStatus(f"empty status filter {value!r}; use {', '.join(SPECIAL)} or a comma list of statuses")
+    return StatusFilter(frozenset(statuses), text)
+
+
+def tie_status(G: nx.MultiDiGraph, u: str, v: str, data: dict) -> str | None:
+    """A tie's status: its own, else that of the instrument it joins (a tentative one first), else None."""
+    own = data.get("status")
+    if own:
+        return own
+    nodes = G.nodes
+    found = [nodes[n].get("status") for n in (u, v) if nodes[n].get("family") == "instrument" and nodes[n].get("status")]
+    tentative = get_schema().tentative_statuses
+    return next((s for s in found if s in tentative), found[0] if found else None)
+
+
+def tie_in_place(G: nx.MultiDiGraph, u: str, v: str, data: dict) -> bool:
+    """Whether a tie counts under the default filter (see the module docstring)."""
+    return get_schema().in_place(tie_status(G, u, v, data))
+
+
+def node_kept(attrs: dict, f: StatusFilter) -> bool:
+    """Whether a node stays whatever its ties: every actor; an instrument whose own status the filter keeps."""
+    return attrs.get("family") != "instrument" or f.keeps(attrs.get("status") or UNSTATED)
+
+
+def counted(G: nx.MultiDiGraph, status: "str | StatusFilter | None" = IN_PLACE) -> nx.MultiDiGraph:
+    """The graph of the ties ``status`` counts (see the module docstring); ``G`` itself when it keeps everything.
+
+    Attribute dicts are shared with ``G`` (as in :func:`partnergraph.graph.model.timeslice.as_of`); the
+    result's ``graph`` dict is a copy of ``G.graph`` with ``status`` set to the filter.
+    """
+    f = parse_status(status)
+    if f.everything:
+        return G
+    nodes = G.nodes
+    edges = [(u, v, k, d) for u, v, k, d in G.edges(keys=True, data=True) if f.keeps(tie_status(G, u, v, d))]
+    reached = {n for u, v, _, _ in edges for n in (u, v)}
+    H = G.__class__()
+    H.graph = dict(G.graph, status=f)
+    H.add_nodes_from((n, a) for n, a in nodes.items() if n in reached or node_kept(a, f))
+    H.add_edges_from(edges)
+    return H
+
+
+def counted_by(G: nx.MultiDiGraph) -> StatusFilter:
+    """The filter a graph made by :func:`counted` was made with (``all`` for any other graph)."""
+    return G.graph.get("status") or parse_status(ALL)
+
+
+def left_out(G: nx.MultiDiGraph, status: "str | StatusFilter | None" = IN_PLACE) -> list[tuple]:
+    """The ties a filter leaves out, as ``(u, v, key, status)``, sorted (for 'not counted: ...' lines)."""
+    f = parse_status(status)
+    return sorted((u, v, k, tie_status(G, u, v, d) or "") for u, v, k, d in G.edges(keys=True, data=True)
+                  if not f.keeps(tie_status(G, u, v, d)))
+
+
+def _tie_text(G: nx.MultiDiGraph, u: str, v: str, data: dict, lang: str) -> str:
+    return f"{display_name(G.nodes[u], lang)} —{get_schema().edge_label(data['type'], lang)}→ {display_name(G.nodes[v], lang)}"
+
+
+def scope(G: nx.MultiDiGraph, status: "str | StatusFilter | None" = IN_PLACE, as_of=None, *,
+          include_unattested: bool = False, lang: str = "en") -> tuple[nx.MultiDiGraph, dict]:
+    """The graph an analysis runs on and what it counted: the ties ``status`` keeps, as known on ``as_of``.
+
+    Returns ``(H, counted)``; ``counted`` is what every output carries: ``status``, ``statuses``,
+    ``counted`` (in words), ``as_of`` (ISO day or None) and ``not_attested`` — the facts only not
+    attested yet on that day, left out (or, with ``include_unattested``, kept and to be flagged),
+    as ``[{"id", "what", "attested"}]``.
+
+    >>> from partnergraph.graph.model.build import load_graph
+    >>> H, meta = scope(load_graph(), as_of="2019-01-01")
+    >>> meta["counted"], meta["as_of"], len(meta["not_attested"]) > 0
+    ('ties in place (signed, in force, ongoing, held, completed, or no status stated)', '2019-01-01', True)
+    """
+    f = parse_status(status)
+    H = counted(G, f)
+    meta = {**f.as_dict(lang), "as_of": None, "not_attested": []}
+    if as_of is None:
+        return H, meta
+    day = as_date(as_of)
+    pending = not_attested(H, day)
+    rows = [{"id": n, "what": display_name(H.nodes[n], lang), "attested": st.attested.isoformat() if st.attested else None}
+            for n, st in sorted(pending["nodes"].items())]
+    rows += [{"id": k, "what": _tie_text(H, u, v, H.edges[u, v, k], lang),
+              "attested": st.attested.isoformat() if st.attested else None}
+             for (u, v, k), st in sorted(pending["edges"].items(), key=lambda kv: str(kv[0]))]
+    meta.update(as_of=day.isoformat(), not_attested=rows, unattested_included=include_unattested)
+    return slice_as_of(H, day, include_unattested=include_unattested), meta
+
+
+def counted_line(meta: dict, lang: str = "en") -> str:
+    """One line for a table's header: 'Counted: ties in place (...); as of 1 Jan 2019 (3 facts not attested yet left out).'"""
+    vi = lang == "vi"
+    text = f"{'Tính' if vi else 'Counted'}: {meta['counted']}"
+    if meta.get("as_of"):
+        text += f"; {'tại ngày' if vi else 'as of'} {format_date(meta['as_of'])}"
+        n = len(meta.get("not_attested", ()))
+        if n:
+            if meta.get("unattested_included"):
+                text += f" ({n} {'dữ kiện chưa được ghi nhận, được đánh dấu' if vi else 'facts not attested yet by then, kept and flagged'})"
+            else:
+                text += f" ({n} {'dữ kiện chưa được ghi nhận vào ngày đó bị bỏ qua' if vi else 'facts not attested yet by then left out'})"
+    return text + "."

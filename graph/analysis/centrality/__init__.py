@@ -38,7 +38,7 @@ from partnergraph.graph.analysis.centrality.engines import (
     engine_used, sampled_sources, scores, undirected_weighted,
 )
 from partnergraph.graph.analysis.centrality.explanations import (
-    BRIDGE_SEARCH, best_bridge, families, instruments_of, partners, why,
+    BRIDGE_SEARCH, best_bridge, families, instruments_of, partners, related, why,
 )
 from partnergraph.graph.analysis.centrality.measures import ENGINES, MEASURES, REGISTRY, Measure
 from partnergraph.graph.analysis.centrality.ranking import centrality
@@ -46,5 +46,5 @@ from partnergraph.graph.analysis.centrality.ranking import centrality
 __all__ = [
     "BRIDGE_SEARCH", "ENGINES", "MEASURES", "PARALLEL_WORK", "REGISTRY", "CompactGraph", "Measure", "analysis_graph",
     "best_bridge", "centrality", "compact_full", "compact_graph", "compact_of", "eigenvector_largest_component",
-    "engine_used", "families", "instruments_of", "partners", "sampled_sources", "scores", "undirected_weighted", "why",
+    "engine_used", "families", "instruments_of", "partners", "related", "sampled_sources", "scores", "undirected_weighted", "why",
 ]

@@ -70,31 +70,58 @@ def _kinds_phrase(G, instruments) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
+def related(G: nx.MultiDiGraph, actor: str, family: dict | None = None) -> dict[str, set[str]]:
+    """Actors joined to ``actor`` by a direct edge (member of, part of, ...), each with the relation types."""
+    fam = family if family is not None else G.nodes.data("family")
+    out: dict[str, set[str]] = {}
+    for u, v, d in list(G.out_edges(actor, data=True)) + list(G.in_edges(actor, data=True)):
+        other = v if u == actor else u
+        if other != actor and fam[other] == "actor":
+            out.setdefault(other, set()).add(d["type"])
+    return out
+
+
 #: How many of a hub's partners (the most linked) are searched for a bridged pair.
 BRIDGE_SEARCH = 30
 
 
-def best_bridge(G: nx.MultiDiGraph, actor: str, shared: dict[str, set[str]] | None = None, family: dict | None = None):
-    """Two partners of ``actor`` that share no instrument with each other, linked through ``actor``.
+def best_bridge(G: nx.MultiDiGraph, actor: str, shared: dict[str, set[str]] | None = None, family: dict | None = None,
+                direct: dict[str, set[str]] | None = None):
+    """Two partners of ``actor`` that share no instrument and no direct relation, linked through ``actor``.
 
-    Picks the pair whose weaker link is strongest, then whose shared instruments have most kinds in
-    common (e.g. both through an agreement), then by name. Returns (a, b, instruments) or None.
+    Partners are those sharing an instrument with ``actor`` (``shared``) or related to it directly
+    (``direct``). Picks the pair whose weaker link is strongest, then whose links have most kinds in
+    common (e.g. both through an agreement), then by id. Returns (a, b, instruments, relation types) or None.
     """
     shared = shared if shared is not None else partners(G, actor, family)
-    top = sorted(shared, key=lambda p: (-len(shared[p]), p))[:BRIDGE_SEARCH]
+    direct = direct if direct is not None else {}
+
+    def strength(p):
+        return len(shared.get(p, ())) + len(direct.get(p, ()))
+
+    top = sorted(set(shared) | set(direct), key=lambda p: (-strength(p), p))[:BRIDGE_SEARCH]
     own = {p: instruments_of(G, p, family) for p in top}
     kind = G.nodes.data("kind")
     best, best_key = None, None
     for i, a in enumerate(top):
         for b in top[i + 1:]:
-            if own[a] & own[b]:
+            if own[a] & own[b] or G.has_edge(a, b) or G.has_edge(b, a):
                 continue
-            common = {kind[x] for x in shared[a]} & {kind[x] for x in shared[b]}
-            key = (-min(len(shared[a]), len(shared[b])), -len(common), -len(shared[a]) - len(shared[b]), a, b)
+            sa, sb = shared.get(a, set()), shared.get(b, set())
+            common = ({kind[x] for x in sa} | direct.get(a, set())) & ({kind[x] for x in sb} | direct.get(b, set()))
+            key = (-min(strength(a), strength(b)), -len(common), -strength(a) - strength(b), a, b)
             if best_key is None or key < best_key:
-                via = sorted(x for x in shared[a] | shared[b] if kind[x] in common) or sorted(shared[a] | shared[b])
-                best, best_key = (a, b, via), key
+                via = sorted(x for x in sa | sb if kind[x] in common) or sorted(sa | sb)
+                types = sorted((direct.get(a, set()) | direct.get(b, set())) & common) or (
+                    [] if via else sorted(direct.get(a, set()) | direct.get(b, set())))
+                best, best_key = (a, b, via, types), key
     return best
+
+
+def _relations_phrase(types) -> str:
+    label = get_schema().edge_label
+    words = ", ".join(label(t) for t in sorted(types))
+    return f"{'a direct relation' if len(types) == 1 else 'direct relations'} ({words})"
 
 
 def why(G: nx.MultiDiGraph, node: str, measure: str, projection: str | None = None, family: dict | None = None) -> str:
@@ -112,21 +139,32 @@ def why(G: nx.MultiDiGraph, node: str, measure: str, projection: str | None = No
         return f"{_plural(sum(types.values()), 'relation')}: " + ", ".join(
             f"{label(t)} ×{c}" for t, c in sorted(types.items(), key=lambda kv: (-kv[1], kv[0])))
     shared = partners(G, node, family)
-    total = len(set().union(*shared.values())) if shared else 0
-    if not shared:
-        return "shares no instrument with another actor"
-    strongest = max(shared, key=lambda p: (len(shared[p]), p))
-    base = (f"shares {_plural(total, 'instrument')} with {_plural(len(shared), 'actor')}; "
-            f"most with {display_name(G.nodes[strongest])} ({len(shared[strongest])})")
+    direct = related(G, node, family) if projection == "actors" else {}
+    if not shared and not direct:
+        return "shares no instrument with another actor and has no direct relation to one"
+    parts = []
+    if shared:
+        total = len(set().union(*shared.values()))
+        strongest = max(shared, key=lambda p: (len(shared[p]), p))
+        parts.append(f"shares {_plural(total, 'instrument')} with {_plural(len(shared), 'actor')}; "
+                     f"most with {display_name(G.nodes[strongest])} ({len(shared[strongest])})")
+    if direct:
+        names = sorted(display_name(G.nodes[p]) for p in direct)
+        parts.append(f"related directly to {_plural(len(direct), 'actor')} "
+                     f"({', '.join(names[:3])}{', …' if len(names) > 3 else ''})")
+    base = "; ".join(parts)
     if measure in ("degree", "weighted_degree"):
         return base
-    bridge = best_bridge(G, node, shared, family)
+    bridge = best_bridge(G, node, shared, family, direct)
     if bridge is None:
-        return base + "; its partners also share instruments directly"
-    a, b, via = bridge
+        return base + "; its partners are also linked to each other"
+    a, b, via, types = bridge
     a, b = sorted((a, b), key=lambda n: display_name(G.nodes[n]))
-    names = ", ".join(_short(G, x) for x in via[:3]) + (", …" if len(via) > 3 else "")
+    through = []
+    if via:
+        names = ", ".join(_short(G, x) for x in via[:3]) + (", …" if len(via) > 3 else "")
+        through.append(f"{_kinds_phrase(G, via)} ({names})")
+    if types:
+        through.append(_relations_phrase(types))
     return (f"bridges {display_name(G.nodes[a])} and {display_name(G.nodes[b])} (no direct link) "
-            f"through {_kinds_phrase(G, via)} ({names}); {base}")
-
-
+            f"through {' and '.join(through)}; {base}")

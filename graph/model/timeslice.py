@@ -49,6 +49,7 @@ datetime.date(2023, 8, 14)
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -276,3 +277,49 @@ def why_absent(G: nx.MultiDiGraph, items: list[tuple], day: date | str) -> list[
                         "known_start": st.start, "attested": st.attested, "sources": list(st.sources),
                         "date_note": attrs.get("date_note")})
     return out
+
+
+def possible_days(G: nx.MultiDiGraph, attrs: dict, text: str) -> tuple[date | None, date | None]:
+    """The first and last day a date of an item can mean; a year-less date is placed inside its sources' span.
+
+    ``XXXX-08-14`` from a source published ``2023/2024`` can mean 14 Aug 2023 to 14 Aug 2024;
+    (None, None) when nothing places it.
+
+    >>> from partnergraph.graph.model.build import load_graph
+    >>> G = load_graph()
+    >>> possible_days(G, G.nodes["eu-indonesia-naval-exercise"], "XXXX-08-14")
+    (datetime.date(2023, 8, 14), datetime.date(2024, 8, 14))
+    >>> possible_days(G, G.nodes["hrvp-visit-hanoi-2019"], "2019-08")
+    (datetime.date(2019, 8, 1), datetime.date(2019, 8, 31))
+    """
+    parsed = parse_date(text)
+    if parsed.year_known:
+        return parsed.lower, parsed.upper
+    sources = G.graph.get("sources", {})
+    spans = [parse_date(str(sources[e["source"]]["published"])) for e in attrs.get("evidence", ())
+             if sources.get(e.get("source"), {}).get("published")]
+    spans = [s for s in spans if s.year_known]
+    if not spans:
+        return None, None
+    first_year, last_year = min(s.lower.year for s in spans), max(s.upper.year for s in spans)
+    start, end = parsed.start, parsed.end
+    try:
+        lo = date(first_year, start.month, start.day or 1)
+        hi_month = end.month or 12
+        hi = date(last_year, hi_month, end.day or calendar.monthrange(last_year, hi_month)[1])
+    except ValueError:  # 29 Feb in a common year
+        return date(first_year, start.month, 28), date(last_year, end.month or 12, 28)
+    return lo, hi
+
+
+def in_window(lo: date | None, hi: date | None, start: date | None, end: date | None) -> str:
+    """'in' when every day ``lo``..``hi`` lies in the window ``start``..``end`` (either open), 'maybe' when
+    some do, 'out' when none do; 'maybe' when the item's days are unknown."""
+    if lo is None or hi is None:
+        return "maybe"
+    after, before = start or date.min, end or date.max
+    if lo >= after and hi <= before:
+        return "in"
+    if hi < after or lo > before:
+        return "out"
+    return "maybe"

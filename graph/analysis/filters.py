@@ -216,6 +216,14 @@ def scope(G: nx.MultiDiGraph, status: "str | StatusFilter | None" = IN_PLACE, as
     return slice_as_of(H, day, include_unattested=include_unattested), meta
 
 
+def describe_scope(status: "str | StatusFilter | None" = IN_PLACE, as_of=None, *, include_unattested: bool = False,
+                   not_attested_items: list | None = None, lang: str = "en") -> dict:
+    """The ``counted`` record of an answer computed elsewhere (a path search): as :func:`scope` gives."""
+    f = parse_status(status)
+    return {**f.as_dict(lang), "as_of": as_date(as_of).isoformat() if as_of else None,
+            "not_attested": list(not_attested_items or []), "unattested_included": include_unattested}
+
+
 def counted_line(meta: dict, lang: str = "en") -> str:
     """One line for a table's header: 'Counted: ties in place (...); as of 1 Jan 2019 (3 facts not attested yet left out).'"""
     vi = lang == "vi"

@@ -29,7 +29,7 @@ from partnergraph.graph.analysis.filters import scope, tie_status
 from partnergraph.graph.model.dates import format_date
 from partnergraph.graph.model.names import display_name
 from partnergraph.graph.model.schema import get_schema
-from partnergraph.graph.model.timeslice import KNOWN, NOT_ATTESTED, effective_start, standing
+from partnergraph.graph.model.timeslice import KNOWN, NOT_ATTESTED, effective_start, known_start, standing
 
 
 class BadKind(ValueError):
@@ -91,7 +91,7 @@ def _time_flag(G, items: list[dict], day: date | None) -> tuple[str, str | None]
 
 
 def _since(G, items: list[dict]) -> tuple[date | None, str]:
-    starts = [(effective_start(G, a), bool(a.get("start"))) for a in items]
+    starts = [(effective_start(G, a), known_start(a) is not None) for a in items]
     starts = [s for s in starts if s[0]]
     if not starts:
         return None, ""
@@ -197,7 +197,7 @@ def partner_rows(result: dict, lang: str = "en") -> list[dict]:
     for r in result["rows"]:
         ties = [f"{t['name']} ({t['kind_label']}; {t['status_label'] or ('stated' if lang == 'en' else 'đã nêu')}"
                 f"{'; ' + t['dates_text'] if t['dates_text'] else ''})" for t in r["through"]]
-        ties += [f"{t['label']}{' (' + t['role'] + ')' if t.get('role') else ''}"
+        ties += [f"{t['text']}{' (' + t['role'] + ')' if t.get('role') else ''}"
                  f"{' (' + t['status_label'] + ')' if t['status_label'] else ''}" for t in r["direct"]]
         quotes = list(dict.fromkeys(f"“{e['quote']}” [{e['source']}]" for t in r["through"] + r["direct"] for e in t["evidence"]))
         first = min((t for t in r["through"] + r["direct"] if t["since"]), key=lambda t: t["since"], default=None)

@@ -12,6 +12,7 @@ from datetime import date
 
 import networkx as nx
 
+from partnergraph.graph.analysis.filters import tie_status
 from partnergraph.graph.model.dates import format_date
 from partnergraph.graph.model.names import display_name
 from partnergraph.graph.model.schema import get_schema
@@ -88,17 +89,26 @@ def _edge_hop(G, u, v, key, lang) -> dict:
     }
 
 
-def shared_instruments(G: nx.MultiDiGraph, a: str, b: str) -> list[str]:
-    """Instruments linked (either direction) to both ``a`` and ``b``, in place ones first, then by id."""
+def shared_instruments(G: nx.MultiDiGraph, a: str, b: str, status=None) -> list[str]:
+    """Instruments linked (either direction) to both ``a`` and ``b``, in place ones first, then by id.
+
+    ``status`` (a :class:`partnergraph.graph.analysis.filters.StatusFilter`) keeps only the links it counts.
+    """
+    def kept(n, m):
+        if status is None or status.everything:
+            return True
+        return any(status.keeps(tie_status(G, x, y, d)) for x, y in ((n, m), (m, n)) if G.has_edge(x, y)
+                   for d in G[x][y].values())
+
     def instruments(n):
-        return {m for m in nx.all_neighbors(G, n) if G.nodes[m].get("family") == "instrument"}
+        return {m for m in nx.all_neighbors(G, n) if G.nodes[m].get("family") == "instrument" and kept(n, m)}
 
     shared = instruments(a) & instruments(b)
     return sorted(shared, key=lambda i: (_tentative(G.nodes[i].get("status")), i))
 
 
-def _shared_hop(G, u, v, instrument, lang) -> dict:
-    shared = shared_instruments(G, u, v) or [instrument]
+def _shared_hop(G, u, v, instrument, lang, status=None) -> dict:
+    shared = shared_instruments(G, u, v, status) or [instrument]
     a, b = _name(G, u, lang), _name(G, v, lang)
     names = "; ".join(_name(G, i, lang) for i in shared)
     label = "cùng tham gia" if lang == "vi" else "shares"
@@ -140,7 +150,7 @@ def explain_path(G: nx.MultiDiGraph, path, lang: str = "en", as_of: date | None 
             hop = _edge_hop(G, u, v, key, lang)
             items = [G.edges[u, v, key] if G.has_edge(u, v, key) else G.edges[v, u, key], G.nodes[u], G.nodes[v]]
         else:
-            hop = _shared_hop(G, u, v, key, lang)
+            hop = _shared_hop(G, u, v, key, lang, getattr(path, "status", None))
             items = [G.nodes[key], G.nodes[u], G.nodes[v]]
         hop["time"], hop["flag"] = _time_flag(G, items, day, lang) if day else ("known", None)
         hops.append(hop)

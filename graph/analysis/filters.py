@@ -109,7 +109,7 @@ def parse_status(value: "str | StatusFilter | None" = IN_PLACE) -> StatusFilter:
     if isinstance(value, StatusFilter):
         return value
     schema = get_schema()
-    text = (value or IN_PLACE).strip().lower()
+    text = (IN_PLACE if value is None else value).strip().lower()
     statuses: set = set()
     for token in (t.strip().replace("-", "_").replace(" ", "_") for t in text.split(",")):
         if not token:

@@ -68,7 +68,8 @@ class Path:
 
     nodes: list[str]
     edges: list[str]
-    as_of: date | None = None  # the day it was searched on: its hops are explained and flagged for that day
+    as_of: date | None = field(default=None, compare=False)  # the day it was searched on: its hops are explained and flagged for that day
+    status: StatusFilter | None = field(default=None, compare=False)  # the ties it was searched on (None: every tie)
 
     def __len__(self) -> int:
         return len(self.edges)
@@ -240,7 +241,7 @@ def find_paths(
         node_paths = _node_paths(H, source, target, all_paths, k, max_hops)
     if not node_paths:
         raise _no_path(G, source, target, day, strict, f, filters, max_hops, directed)
-    paths = sorted((Path(p, _hop_keys(G, H, p, directed), day) for p in node_paths), key=lambda p: path_strength(G, p, day))
+    paths = sorted((Path(p, _hop_keys(G, H, p, directed), day, f) for p in node_paths), key=lambda p: path_strength(G, p, day))
     return paths if all_paths else paths[: k or 1]
 
 
@@ -368,7 +369,7 @@ def _projection_paths(G, source, target, filters, day, strict, status, all_paths
             return data["instruments"][0]
         return min((kk for a, b in ((u, v), (v, u)) if base.has_edge(a, b) for kk in base[a][b]), key=str)
 
-    paths = sorted((Path(p, [hop(u, v) for u, v in zip(p, p[1:])], day) for p in node_paths),
+    paths = sorted((Path(p, [hop(u, v) for u, v in zip(p, p[1:])], day, status) for p in node_paths),
                    key=lambda p: (len(p.edges), [-P.edges[u, v]["weight"] for u, v in zip(p.nodes, p.nodes[1:])], p.nodes))
     return paths if all_paths else paths[: k or 1]
 

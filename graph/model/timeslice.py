@@ -17,9 +17,10 @@ On day D every node and every edge (a relation) is in one of three states:
 
 An item is *attested* from the first of: its ``mentioned`` date (earliest day) and the
 **first day each of its evidence sources could have been published** (``2023/2024`` →
-1 Jan 2023, never 31 Dec 2024). A date whose *year the source omits* (``XXXX-08-14``)
-moves that first day to the first such day inside the source's span (a 2023/2024 item
-about 14 Aug attests from 14 Aug 2023). A ``start`` or ``end`` whose year is unknown
+1 Jan 2023, never 31 Dec 2024) consistent with the item's own dates: a source cannot tell
+of a conference of 26 Oct 2023 before that day, and a date whose *year the source omits*
+(``XXXX-08-14``) moves that first day to the first such day inside the source's span (a
+2023/2024 item about 14 Aug attests from 14 Aug 2023). A ``start`` or ``end`` whose year is unknown
 is no known start or end.
 
 Actors (states, organisations, people) with none of ``start``, ``end`` and
@@ -97,17 +98,23 @@ def _first_day_in(span_start: date, text: str) -> date | None:
 
 
 def _source_days(G: nx.MultiDiGraph, attrs: dict) -> list[tuple[date, str]]:
-    """(first possible day, source id) for each evidence source with a publication date."""
+    """(first possible day, source id) for each evidence source with a publication date.
+
+    The first day is the source's earliest publication day, moved later when the item's own
+    ``start`` or ``mentioned`` date says it cannot have been told of before (a source of 2023/2024
+    about a conference of 26 Oct 2023 attests it from 26 Oct 2023).
+    """
     sources = G.graph.get("sources", {})
-    yearless = [attrs[f] for f in ("start", "mentioned") if attrs.get(f) and not parse_date(attrs[f]).year_known]
+    own = [attrs[f] for f in ("start", "mentioned") if attrs.get(f)]
     out = []
     for e in attrs.get("evidence", ()):
         published = sources.get(e.get("source"), {}).get("published")
         day = _published_lower(str(published)) if published else None
         if day is None:
             continue
-        for text in yearless:  # the item happened by the time the source told of it
-            first = _first_day_in(day, text.split("/")[0])
+        for text in own:  # the item happened by the time the source told of it
+            parsed = parse_date(text)
+            first = parsed.lower if parsed.year_known else _first_day_in(day, text.split("/")[0])
             day = max(day, first) if first else day
         out.append((day, e["source"]))
     return out

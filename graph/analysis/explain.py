@@ -135,8 +135,9 @@ def explain_path(G: nx.MultiDiGraph, path, lang: str = "en", as_of: date | None 
     """A path in words: every hop with names, label, arrow, dates, status and evidence, plus a chain and a sentence.
 
     >>> from partnergraph.graph.model.build import load_graph
+    >>> from partnergraph.graph.analysis.paths import find_paths
     >>> G = load_graph()
-    >>> [p] = find_paths(G, "japan", "republic-of-korea")
+    >>> [p] = find_paths(G, "japan", "republic-of-korea", status="all")
     >>> e = explain_path(G, p)
     >>> e["hops"][0]["text"], e["hops"][0]["status"]
     ('Japan —party to→ EU–Japan security and defence partnership', 'sought')

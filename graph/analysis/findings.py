@@ -19,8 +19,8 @@ What is counted follows every analysis: ties in place by default (``status``), a
 >>> f = key_findings(G, start="2023-01-01", end="2023-12-31")
 >>> [s["what"] for s in f["sought"]][:1]
 ['European Union —party to→ EU–Japan security and defence partnership']
->>> f["not_yet"][0]["status"]
-'not_yet'
+>>> sorted(s["status"] for s in f["not_yet"])
+['interested', 'not_yet']
 """
 
 from __future__ import annotations

@@ -52,8 +52,13 @@ from collections import Counter
 from contextlib import contextmanager
 
 import networkx as nx
+from networkx.algorithms import bipartite
 
 from partnergraph.graph.model.schema import get_schema
+
+# numpy and scipy are imported inside the functions that use them: this module is imported by
+# paths and structure, and `partnergraph path` (no projection) must not pay ~0.1 s (numpy) +
+# ~0.15 s (scipy.sparse) of start-up for them (python -X importtime on a quiet machine).
 
 
 def bipartite_links(G: nx.MultiDiGraph, instrument_filter=None) -> nx.Graph:
@@ -87,8 +92,6 @@ def _ordered(G: nx.MultiDiGraph, instruments) -> list[str]:
 
 
 def _projection_networkx(G: nx.MultiDiGraph, B: nx.Graph, actors: list[str], with_instruments: bool) -> nx.Graph:
-    from networkx.algorithms import bipartite
-
     P = bipartite.weighted_projected_graph(B, actors)
     kinds = B.nodes.data("kind")
     for u, v, data in P.edges(data=True):

@@ -19,9 +19,13 @@ for ``partnergraph centrality --help`` and ``path``, and ``import scipy.sparse``
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import pickle
 import random
 import weakref
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 
 import networkx as nx
 import numpy as np
@@ -255,11 +259,6 @@ def _igraph_split(n: int, edges: np.ndarray, measure: str, vertices: list[int], 
 
 def _pieces_in_workers(n: int, edges: np.ndarray, measure: str, pieces: list[list[int]], report) -> list | None:
     """The pieces' results, in order, from one worker process per usable CPU; None if workers fail."""
-    import multiprocessing
-    import pickle
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-    from concurrent.futures.process import BrokenProcessPool
-
     parts: list = [None] * len(pieces)
     total, done = sum(map(len, pieces)), 0
     try:

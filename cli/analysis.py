@@ -231,7 +231,8 @@ def timeline(name, status, start, end, data, fmt, lang):
     emit(rows, fmt, columns if fmt == "table" else columns + ["edtf", "precision", "year_known", "year_assumed_for_sorting", "item"]
          + (["window"] if answer["uncertain"] else []))
     if fmt == "table" and answer["uncertain"]:
-        click.echo(f"\nMay fall in the window (the source does not say the year): {len(answer['uncertain'])}")
+        click.echo(("\nCó thể nằm trong khoảng thời gian (nguồn không nêu năm): " if lang == "vi" else
+                    "\nMay fall in the window (the source does not say the year): ") + str(len(answer["uncertain"])))
         emit(answer["uncertain"], fmt, columns)
 
 

@@ -7,6 +7,15 @@ import click
 from .common import UserError, data_option, emit, emit_json, format_option, lang_option, load, resolve
 from .options import as_of_option, echo_counted, status_option, strict_needs_as_of, strict_option
 
+_WORDS = {
+    "en": {"partners": "{name}: {n} partner(s).", "tentative": "  [only tentative]", "since": "  since {date}",
+           "groups": "{method}; modularity {q}; {n} group(s), {k} isolated: {names}.", "none": "none",
+           "held": "held together by", "members": "{n} members"},
+    "vi": {"partners": "{name}: {n} đối tác.", "tentative": "  [chỉ mới dự kiến]", "since": "  từ {date}",
+           "groups": "{method}; độ mô-đun {q}; {n} nhóm, {k} chủ thể đứng riêng: {names}.", "none": "không có",
+           "held": "gắn kết bởi", "members": "{n} thành viên"},
+}
+
 
 @click.command()
 @click.argument("name")
@@ -55,12 +64,13 @@ def partners(name, status, as_of, strict, kind, data, fmt, lang):
     if fmt == "csv":
         emit(rows, fmt, ["partner", "kind", "through", "since", "tentative", "flags", "evidence", "sources"])
         return
-    click.echo(f"{result['actor']}: {len(rows)} partner(s).")
+    words = _WORDS[lang]
+    click.echo(words["partners"].format(name=result["actor"], n=len(rows)))
     for row in rows:
         click.echo()
-        mark = "  [only tentative]" if row["tentative"] else ""
+        mark = words["tentative"] if row["tentative"] else ""
         click.secho(f"{row['partner']}", bold=True, nl=False)
-        click.echo(f"  ({row['kind']}){mark}" + (f"  since {row['since']}" if row["since"] else ""))
+        click.echo(f"  ({row['kind']}){mark}" + (words["since"].format(date=row["since"]) if row["since"] else ""))
         for tie in row["through"]:
             click.echo(f"  · {tie}")
         for flag in row["flags"]:
@@ -93,11 +103,12 @@ def communities(status, as_of, seed, resolution, data, fmt, lang):
     if fmt == "json":
         emit_json(result)
         return
+    words = _WORDS[lang]
     rows = [{"group": g["group"], "size": g["size"], "members": g["members"],
-             "held together by": [f"{i['name']} ({i['members']} members)" for i in g["instruments"]]
+             words["held"]: [f"{i['name']} ({words['members'].format(n=i['members'])})" for i in g["instruments"]]
              + [f"{r['label']} ×{r['count']}" for r in g["relations"]]} for g in result["groups"]]
     echo_counted(result["counted"], fmt, lang)
     if fmt == "table":
-        click.echo(f"{result['method']}; modularity {result['modularity']}; "
-                   f"{len(rows)} group(s), {len(result['isolated'])} isolated: {', '.join(result['isolated']) or 'none'}.")
-    emit(rows, fmt, ["group", "size", "members", "held together by"])
+        click.echo(words["groups"].format(method=result["method"], q=result["modularity"], n=len(rows),
+                                          k=len(result["isolated"]), names=", ".join(result["isolated"]) or words["none"]))
+    emit(rows, fmt, ["group", "size", "members", words["held"]])

@@ -269,3 +269,19 @@ def test_key_findings(G):
     assert {s["status"] for s in f["not_yet"]} == {"not_yet", "interested"}
     assert all(s["sources"] and s["quote"] for s in f["sought"] + f["not_yet"])
     assert key_findings(G)["new_ties"] == []  # no window, no "new"
+
+
+def test_counted_on_simple_graphs_keeps_edges_without_attributes():
+    D = nx.DiGraph()
+    D.add_nodes_from(["a", "b"], family="actor")
+    D.add_edge("a", "b")
+    D.add_edge("b", "a", status="sought")
+    H = counted(D)
+    assert list(H.edges()) == [("a", "b")] and list(H.pred["b"]) == ["a"] and not H.has_edge("b", "a")
+    U = nx.Graph()
+    U.add_nodes_from(["a", "c"], family="actor")
+    U.add_node("b", family="instrument", status="sought")
+    U.add_edges_from([("a", "c"), ("a", "b")])
+    H = counted(U)
+    assert sorted(map(sorted, H.edges())) == [["a", "c"]] and "b" not in H
+    assert counted(U, "all") is U

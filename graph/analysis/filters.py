@@ -191,7 +191,7 @@ def counted(G: nx.MultiDiGraph, status: "str | StatusFilter | None" = IN_PLACE) 
             else:
                 kept = keydict if keeps(status_of(u, v, keydict)) else None
                 dropped = dropped or kept is None
-            if kept:
+            if kept or (not multi and kept is not None):  # a simple graph's edge may carry no attributes
                 row[v] = kept
                 reached.add(u)
                 reached.add(v)

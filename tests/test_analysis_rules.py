@@ -285,3 +285,12 @@ def test_counted_on_simple_graphs_keeps_edges_without_attributes():
     H = counted(U)
     assert sorted(map(sorted, H.edges())) == [["a", "c"]] and "b" not in H
     assert counted(U, "all") is U
+
+
+def test_counted_is_cached_while_the_graph_keeps_its_size():
+    G = load_graph()
+    H = counted(G)
+    assert counted(G, "in-place") is H and counted(G, "tentative") is not H
+    G.add_edge("japan", "eu-viet-nam-fpa", key="new", type="party_to", status="signed", evidence=[])
+    H2 = counted(G)
+    assert H2 is not H and H2.has_edge("japan", "eu-viet-nam-fpa", "new")

@@ -37,6 +37,7 @@ True
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 import networkx as nx
@@ -155,7 +156,7 @@ def counted(G: nx.MultiDiGraph, status: "str | StatusFilter | None" = IN_PLACE) 
     """The graph of the ties ``status`` counts (see the module docstring); ``G`` itself when it keeps everything
     or when nothing in ``G`` is left out.
 
-    Attribute dicts are shared with ``G`` (read-only use; as in
+    The result is shared (cached, see :data:`_COUNTED`): treat it as read-only. Attribute dicts are shared with ``G`` (as in
     :func:`partnergraph.graph.model.timeslice.as_of`); the result's ``graph`` dict is a copy of
     ``G.graph`` with ``status`` set to the filter. The copy is made at the level of networkx's
     adjacency dicts (one dict per kept node pair), not edge by edge: ~5x faster than
@@ -164,6 +165,27 @@ def counted(G: nx.MultiDiGraph, status: "str | StatusFilter | None" = IN_PLACE) 
     f = parse_status(status)
     if f.everything:
         return G
+    size = (G.number_of_nodes(), G.number_of_edges())
+    cached = _COUNTED.get(G, {}).get(f.statuses)
+    if cached is not None and cached[0] == size:
+        return cached[1]
+    H = _counted(G, f)
+    if H is not G:
+        try:
+            _COUNTED.setdefault(G, {})[f.statuses] = (size, H)
+        except TypeError:  # a graph view cannot be weakly referenced: not cached
+            pass
+    return H
+
+
+#: The graphs :func:`counted` made, per source graph and set of statuses: the report and the pictures ask
+#: for the same filtered graph several times (one copy of the medium synthetic graph, 188k relations,
+#: costs ~4 s on the shared machine). Valid while ``G`` keeps its node and edge counts: a graph edited in
+#: place (a status changed) must be loaded again, as for the path search's igraph copy.
+_COUNTED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _counted(G: nx.MultiDiGraph, f: StatusFilter) -> nx.MultiDiGraph:
     tentative = get_schema().tentative_statuses
     instrument_status = {n: a.get("status") for n, a in G._node.items() if a.get("family") == "instrument"}
     keeps = f.statuses.__contains__

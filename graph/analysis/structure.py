@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from partnergraph.graph.analysis.filters import scope
+from partnergraph.graph.analysis.filters import scope, tie_status
 from partnergraph.graph.analysis.partners import partner_ties
 from partnergraph.graph.analysis.paths import edge_rank
 from partnergraph.graph.analysis.projection import actor_projection
@@ -67,7 +67,7 @@ def neighbourhood(G: nx.MultiDiGraph, node: str, depth: int = 1, *, as_of=None, 
         via = f"{display_name(H.nodes[u], lang)} —{label(data['type'], lang)}→ {display_name(H.nodes[v], lang)}"
         attrs = H.nodes[other]
         rows.append({"id": other, "name": display_name(attrs, lang), "kind": attrs["kind"], "distance": d,
-                     "via": via, "status": data.get("status") or ""})
+                     "via": via, "status": tie_status(H, u, v, data) or ""})
     return {"counted": meta, "rows": sorted(rows, key=lambda r: (r["distance"], r["kind"], r["name"]))}
 
 

@@ -1,8 +1,9 @@
 """path, centrality, timeline, neighbours, structure, common: the analyst's questions.
 
-Thin click wrappers over partnergraph.graph.analysis.paths / centrality / timeline / structure.
+Thin click wrappers over partnergraph.graph.analysis (paths, centrality, timeline, structure).
 Nothing heavy (scipy, igraph, matplotlib, the Neo4j driver) is imported at module
-import time, so `partnergraph path` starts fast.
+import time, so `partnergraph path` starts fast. The options every analysis shares
+(--status, --as-of, --strict, --from/--to) are declared once, in cli/options.py.
 """
 
 from __future__ import annotations
@@ -11,17 +12,15 @@ from typing import Callable
 
 import click
 
+from partnergraph.graph.analysis.centrality.measures import MEASURES
+
 from .common import (
     UserError, data_option, emit, emit_json, format_option, lang_option, load, progress_when_long, resolve,
 )
 from .neo4j_options import neo4j_errors, neo4j_options, settings_from_options
-
-
-def _as_of_option(f: Callable) -> Callable:
-    return click.option(
-        "--as-of", "as_of", metavar="DATE", default=None,
-        help="Only what existed on DATE (YYYY-MM-DD, YYYY-MM or YYYY): begun by then and not ended.",
-    )(f)
+from .options import (
+    as_of_option, check_window, echo_counted, status_option, strict_needs_as_of, strict_option, window_options,
+)
 
 
 def _backend_option(f: Callable) -> Callable:
@@ -30,17 +29,6 @@ def _backend_option(f: Callable) -> Callable:
         help="networkx: the --data files in memory; neo4j: the graph loaded in a Neo4j server (see 'partnergraph neo4j').",
     )(f)
     return neo4j_options(f)
-
-
-def _day(as_of: str | None):
-    if as_of is None:
-        return None
-    from partnergraph.graph.model.dates import DateError, as_date
-
-    try:
-        return as_date(as_of)
-    except DateError as exc:
-        raise UserError(f"--as-of: {exc}")
 
 
 def _graph(data, backend: str = "networkx", neo4j_kw: dict | None = None):
@@ -70,6 +58,8 @@ def _print_paths(G, paths, lang: str) -> None:
             click.echo(f"  {i}. {hop['text']}")
             facts = " · ".join(x for x in (hop["status_label"] or "", hop["date"]) if x)
             click.echo(f"     {facts}")
+            if hop["flag"]:
+                click.echo(f"     ⚑ {hop['flag']}")
             for ev in hop["evidence"]:
                 click.echo(f"     {ev['source']}: “{ev['quote']}”")
         click.echo()
@@ -88,34 +78,41 @@ def _print_paths(G, paths, lang: str) -> None:
               help="Only through these node kinds/groups (agreement, event, polity...) or edge types (party_to...). Repeatable.")
 @click.option("--avoid", multiple=True, metavar="KIND|TYPE|NAME",
               help="Never through these node kinds, edge types or named nodes (person, member_of, EU...). Repeatable.")
-@_as_of_option
-@click.option("--actors-only", is_flag=True, help="Search the actor projection: actors linked by shared instruments.")
+@status_option
+@as_of_option
+@strict_option
+@click.option("--actors-only", is_flag=True, help="Search the actor projection: actors linked by shared instruments or direct relations.")
 @click.option("--directed", is_flag=True, help="Follow edges only in their direction (from → to).")
 @data_option
 @format_option
 @lang_option
 @_backend_option
-def path(source, target, all_paths, k, max_hops, via, avoid, as_of, actors_only, directed, data, fmt, lang, backend, **neo4j_kw):
+def path(source, target, all_paths, k, max_hops, via, avoid, status, as_of, strict, actors_only, directed, data, fmt, lang,
+         backend, **neo4j_kw):
     """How SOURCE is connected to TARGET: the shortest path(s), hop by hop with dates and evidence.
 
     \b
     Examples:
       partnergraph path "Republic of Korea" "Viet Nam"
-      partnergraph path ROK VN --as-of 2019-01-01       # exit status 1: no path then
-      partnergraph path Japan VN --all --avoid person
+      partnergraph path ROK VN --as-of 2019-01-01       # flagged: not attested before 17 Oct 2019
+      partnergraph path ROK VN --as-of 2019-01-01 --strict   # exit status 1: nothing known then
+      partnergraph path Japan VN --status all           # through the partnership only sought
+      partnergraph path Japan VN --all --avoid person --status all
       partnergraph path ROK VN --via agreement --format json
       partnergraph path ROK India --actors-only
-    Direction is ignored unless --directed. Exit status 1 when there is no path.
+    Ties in place only unless --status says otherwise. Direction is ignored unless
+    --directed. Exit status 1 when there is no path.
     """
-    from partnergraph.graph.analysis.paths import BadFilter, NoPath, find_paths, path_rows
+    from partnergraph.graph.analysis.filters import describe_scope
+    from partnergraph.graph.analysis.paths import BadFilter, NoPath, explain_path, find_paths, path_rows
 
-    day = _day(as_of)
+    strict_needs_as_of(strict, as_of)
     G, settings = _graph(data, backend, neo4j_kw)
     a, b = resolve(G, source), resolve(G, target)
     if a == b:
         raise UserError(f"{source!r} and {target!r} are the same node; give two different ones.")
     try:
-        if backend == "neo4j" and not (k or via or avoid or day or actors_only):
+        if backend == "neo4j" and status.everything and not (k or via or avoid or as_of or actors_only):
             from partnergraph.graph.stores.neo4j_store import neo4j_shortest_paths
 
             with neo4j_errors():
@@ -125,14 +122,16 @@ def path(source, target, all_paths, k, max_hops, via, avoid, as_of, actors_only,
                              + (f" within {max_hops} hops" if max_hops else ""))
         else:
             paths = find_paths(G, a, b, all_paths=all_paths, k=k, max_hops=max_hops, via=list(via), avoid=list(avoid),
-                               as_of=day, actors_only=actors_only, directed=directed)
+                               as_of=as_of, strict=strict, status=status, actors_only=actors_only, directed=directed)
     except (NoPath, BadFilter) as exc:
         raise UserError(str(exc))
+    flags = [f for p in paths for f in explain_path(G, p, lang)["flags"]]
+    meta = describe_scope(status, as_of, include_unattested=not strict, not_attested_items=flags, lang=lang)
     if fmt == "json":
-        from partnergraph.graph.analysis.paths import explain_path
-
-        emit_json([explain_path(G, p, lang) for p in paths])
-    elif fmt == "csv":
+        emit_json({"counted": meta, "paths": [explain_path(G, p, lang) for p in paths]})
+        return
+    echo_counted(meta, fmt, lang)
+    if fmt == "csv":
         emit(path_rows(G, paths, lang), fmt)
     else:
         _print_paths(G, paths, lang)
@@ -142,13 +141,13 @@ def path(source, target, all_paths, k, max_hops, via, avoid, as_of, actors_only,
 
 
 @click.command()
-@click.option("--measure", "-m", type=click.Choice(
-    ["degree", "weighted_degree", "betweenness", "closeness", "eigenvector", "pagerank"]), default="pagerank", show_default=True)
+@click.option("--measure", "-m", type=click.Choice(MEASURES), default="pagerank", show_default=True)
 @click.option("--projection", type=click.Choice(["full", "actors"]), default="full", show_default=True,
-              help="full: actors and instruments; actors: actors linked by shared instruments.")
+              help="full: actors and instruments; actors: actors linked by shared instruments and direct relations.")
 @click.option("--top", type=click.IntRange(min=0), default=10, show_default=True, help="How many to list (0 = all).")
 @click.option("--kind", multiple=True, metavar="KIND", help="List only these node kinds or groups (state, actor...). Repeatable.")
-@_as_of_option
+@status_option
+@as_of_option
 @click.option("--sample", type=click.IntRange(min=1), default=None, metavar="K",
               help="Betweenness from K seeded random sources (fast on large graphs); default exact.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for --sample (same seed, same scores).")
@@ -157,7 +156,7 @@ def path(source, target, all_paths, k, max_hops, via, avoid, as_of, actors_only,
 @format_option
 @lang_option
 @_backend_option
-def centrality(measure, projection, top, kind, as_of, sample, seed, explain, data, fmt, lang, backend, **neo4j_kw):
+def centrality(measure, projection, top, kind, status, as_of, sample, seed, explain, data, fmt, lang, backend, **neo4j_kw):
     """Rank nodes by centrality and say why the top ones score high.
 
     \b
@@ -166,22 +165,22 @@ def centrality(measure, projection, top, kind, as_of, sample, seed, explain, dat
       partnergraph centrality --measure pagerank --kind state --top 5
       partnergraph centrality --measure betweenness --sample 256 --seed 1   # large data
       partnergraph centrality --as-of 2019-12-31 --format csv
+      partnergraph centrality --projection actors --status all   # tentative ties counted too
     """
     from partnergraph.graph.analysis.centrality import centrality as rank
     from partnergraph.graph.model.schema import get_schema
 
-    day = _day(as_of)
     schema = get_schema()
     for k in kind:
         if not schema.expand([k]) <= set(schema.node_kinds):
             raise UserError(f"--kind {k!r} is not a node kind; use one of {', '.join(schema.node_kinds)} or a group "
-                            f"({', '.join(schema.raw.get('kind_groups', {}))})")
+                            f"({', '.join(schema.kind_groups)})")
     G, _ = _graph(data, backend, neo4j_kw)
     label = {"closeness": "Closeness: one search per node",
              "betweenness": "Betweenness from sampled sources" if sample else
              "Exact betweenness: one search per node (--sample K is faster)"}.get(measure, measure)
     with progress_when_long(label) as progress:
-        result = rank(G, measure, projection=projection, kind=list(kind) or None, as_of=day, top=top or None,
+        result = rank(G, measure, projection=projection, kind=list(kind) or None, as_of=as_of, status=status, top=top or None,
                       sample=sample, seed=seed, explain=explain, lang=lang, progress=progress)
     if fmt == "json":
         emit_json(result)
@@ -190,6 +189,7 @@ def centrality(measure, projection, top, kind, as_of, sample, seed, explain, dat
         when = f" as of {result['as_of']}" if result["as_of"] else ""
         click.echo(f"{measure} on the {result['graph']}{when} ({result['nodes']} nodes, {result['edges']} links); "
                    f"{result['method']}, engine {result['engine']}")
+    echo_counted(result["counted"], fmt, lang)
     emit(result["rows"], fmt, ["rank", "name", "kind", "score", "why"])
 
 
@@ -198,75 +198,100 @@ def centrality(measure, projection, top, kind, as_of, sample, seed, explain, dat
 
 @click.command()
 @click.argument("name", required=False)
+@status_option
+@window_options
 @data_option
 @format_option
 @lang_option
-def timeline(name, data, fmt, lang):
+def timeline(name, status, start, end, data, fmt, lang):
     """Dated events in order, each date at the precision the source gives.
 
     \b
     Examples:
       partnergraph timeline
       partnergraph timeline "Viet Nam"
+      partnergraph timeline --from 2023-01-01 --to 2023-12-31
+      partnergraph timeline --status all          # tentative ties' dates too
     A date whose year the source omits ("14–15 Aug (year not stated)") sorts in the
-    first year its source covers; see the year_assumed_for_sorting column.
+    first year its source covers; see the year_assumed_for_sorting column. With
+    --from/--to an event that may or may not fall in the window is listed apart.
     """
-    from partnergraph.graph.analysis.timeline import timeline as events
+    from partnergraph.graph.analysis.timeline import timeline_answer
 
+    check_window(start, end)
     G = load(data)
     node = resolve(G, name) if name else None
-    rows = events(G, node, lang=lang)
+    answer = timeline_answer(G, node, status=status, start=start, end=end, lang=lang)
+    if fmt == "json":
+        emit_json(answer)
+        return
     columns = ["date", "what", "involves", "status", "sources"]
-    emit(rows, fmt, columns if fmt == "table" else columns + ["edtf", "precision", "year_known", "year_assumed_for_sorting", "item"])
+    echo_counted(answer["counted"], fmt, lang)
+    rows = answer["rows"] + ([{**r, "window": "maybe"} for r in answer["uncertain"]] if fmt == "csv" else [])
+    emit(rows, fmt, columns if fmt == "table" else columns + ["edtf", "precision", "year_known", "year_assumed_for_sorting", "item"]
+         + (["window"] if answer["uncertain"] else []))
+    if fmt == "table" and answer["uncertain"]:
+        click.echo(("\nCó thể nằm trong khoảng thời gian (nguồn không nêu năm): " if lang == "vi" else
+                    "\nMay fall in the window (the source does not say the year): ") + str(len(answer["uncertain"])))
+        emit(answer["uncertain"], fmt, columns)
 
 
 @click.command()
 @click.argument("name")
 @click.option("--depth", type=click.IntRange(min=1), default=1, show_default=True, help="How many hops out.")
-@_as_of_option
+@status_option
+@as_of_option
 @data_option
 @format_option
 @lang_option
-def neighbours(name, depth, as_of, data, fmt, lang):
+def neighbours(name, depth, status, as_of, data, fmt, lang):
     """Nodes within --depth hops of NAME, nearest first, with the relation that reaches each.
 
     \b
     Examples:
       partnergraph neighbours "Republic of Korea" --depth 2
+      partnergraph neighbours Japan --status all
     """
-    from partnergraph.graph.analysis.structure import neighbours as near
+    from partnergraph.graph.analysis.structure import neighbourhood
 
-    day = _day(as_of)
     G = load(data)
     node = resolve(G, name)
-    rows = near(G, node, depth, as_of=day, lang=lang)
-    if not rows and day:
-        raise UserError(f"{G.nodes[node]['name']} has no neighbours on {day} (or did not exist then).")
-    emit(rows, fmt, ["distance", "name", "kind", "via", "status"])
+    answer = neighbourhood(G, node, depth, as_of=as_of, status=status, lang=lang)
+    if not answer["rows"] and as_of:
+        raise UserError(f"{G.nodes[node]['name']} has no neighbours on {as_of} counting {answer['counted']['counted']} "
+                        f"(or was not known then).")
+    if fmt == "json":
+        emit_json(answer)
+        return
+    echo_counted(answer["counted"], fmt, lang)
+    emit(answer["rows"], fmt, ["distance", "name", "kind", "via", "status"])
 
 
 @click.command()
-@_as_of_option
+@status_option
+@as_of_option
 @data_option
 @format_option
 @lang_option
-def structure(as_of, data, fmt, lang):
+def structure(status, as_of, data, fmt, lang):
     """Components and brokers (articulation points) of the actor projection.
 
     \b
     Examples:
       partnergraph structure
       partnergraph structure --as-of 2019-12-31 --format json
+      partnergraph structure --status all
     """
     from partnergraph.graph.analysis.structure import structure as shape
 
     G = load(data)
-    result = shape(G, as_of=_day(as_of), lang=lang)
+    result = shape(G, as_of=as_of, status=status, lang=lang)
     if fmt == "json":
         emit_json(result)
         return
     comps = [{"component": i, "size": c["size"], "members": c["members"]} for i, c in enumerate(result["components"], 1)]
     brokers = [{"broker": b["name"], "cuts off": b["cut_off"], "why": b["why"]} for b in result["brokers"]]
+    echo_counted(result["counted"], fmt, lang)
     if fmt == "csv":
         emit([{"section": "component", **c} for c in comps] + [{"section": "broker", **b} for b in brokers], fmt,
              ["section", "component", "size", "members", "broker", "cuts off", "why"])
@@ -282,16 +307,18 @@ def structure(as_of, data, fmt, lang):
 @click.command()
 @click.argument("a")
 @click.argument("b")
-@_as_of_option
+@status_option
+@as_of_option
 @data_option
 @format_option
 @lang_option
-def common(a, b, as_of, data, fmt, lang):
-    """Common partners of two actors: who shares instruments with both.
+def common(a, b, status, as_of, data, fmt, lang):
+    """Common partners of two actors: who is tied to both, through an instrument or directly.
 
     \b
     Examples:
       partnergraph common "Republic of Korea" "Viet Nam"
+      partnergraph common Japan ROK --status all
     """
     from partnergraph.graph.analysis.structure import common_partners
 
@@ -301,7 +328,7 @@ def common(a, b, as_of, data, fmt, lang):
         if G.nodes[n]["family"] != "actor":
             raise UserError(f"{G.nodes[n]['name']} is an instrument ({G.nodes[n]['kind']}); 'common' compares two actors.")
     try:
-        result = common_partners(G, x, y, as_of=_day(as_of), lang=lang)
+        result = common_partners(G, x, y, as_of=as_of, status=status, lang=lang)
     except LookupError as exc:
         raise UserError(str(exc))
     if fmt == "json":
@@ -309,7 +336,9 @@ def common(a, b, as_of, data, fmt, lang):
         return
     rows = [{"partner": p["name"], "kind": p["kind"], f"with {result['a']}": p["with_a_names"],
              f"with {result['b']}": p["with_b_names"]} for p in result["partners"]]
+    echo_counted(result["counted"], fmt, lang)
     if fmt == "table":
         direct = "; ".join(result["shared_directly"]) or "nothing"
-        click.echo(f"{result['a']} and {result['b']} share {direct} directly; {len(rows)} common partner(s).")
+        related = f" and are related directly ({'; '.join(result['related_directly'])})" if result["related_directly"] else ""
+        click.echo(f"{result['a']} and {result['b']} share {direct} directly{related}; {len(rows)} common partner(s).")
     emit(rows, fmt, ["partner", "kind", f"with {result['a']}", f"with {result['b']}"])

@@ -10,6 +10,7 @@ import click
 from .common import (
     UserError, data_option, emit, emit_json, format_option, lang_option, load, progress_when_long, resolve,
 )
+from .options import check_window, echo_counted, status_option, window_options
 
 
 @click.command()
@@ -93,10 +94,13 @@ def info(data: tuple[str, ...], fmt: str) -> None:
 @click.option("--kind", help="Only this kind, e.g. state, agreement, exercise (see 'partnergraph schema').")
 @click.option("--domain", help="Only this domain, e.g. cybersecurity, maritime_security.")
 @click.option("--search", help="Text in any name or alias, any case, with or without diacritics.")
+@status_option
+@window_options
 @data_option
 @format_option
 @lang_option
-def list_cmd(family: str, kind: str | None, domain: str | None, search: str | None, data, fmt: str, lang: str) -> None:
+def list_cmd(family: str, kind: str | None, domain: str | None, search: str | None, status, start, end, data, fmt: str,
+             lang: str) -> None:
     """List actors or instruments.
 
     \b
@@ -105,8 +109,10 @@ def list_cmd(family: str, kind: str | None, domain: str | None, search: str | No
       partnergraph list instruments --kind agreement
       partnergraph list instruments --domain cybersecurity --format csv
       partnergraph list all --search "viet nam"
+      partnergraph list instruments --status all       # with those only sought or proposed
+      partnergraph list all --from 2023-01-01 --to 2023-12-31
     """
-    from partnergraph.graph.analysis.describe import list_nodes
+    from partnergraph.graph.analysis.describe import list_answer
     from partnergraph.graph.model.schema import get_schema
 
     schema = get_schema()
@@ -115,11 +121,20 @@ def list_cmd(family: str, kind: str | None, domain: str | None, search: str | No
     if domain and domain not in schema.domains:
         raise UserError(f"unknown domain {domain!r}; choose one of {', '.join(schema.domains)}")
     fam = None if family == "all" else family[:-1]
-    rows = list_nodes(load(data), fam, kind, domain, search)
+    check_window(start, end)
+    answer = list_answer(load(data), fam, kind, domain, search, status=status, start=start, end=end)
+    rows = answer["rows"]
     if lang == "vi":
         for r in rows:
             r["name"], r["name_vi"] = r["name_vi"] or r["name"], r["name"]
+    if fmt == "table":
+        echo_counted(answer["counted"], fmt, lang)
     emit(rows, fmt, ["id", "kind", "name", "name_vi", "status", "date", "degree"])
+    if fmt == "table" and answer["not_listed"]:
+        click.echo(f"({answer['not_listed']} not listed: their ties are not counted; --status all lists them.)")
+    if fmt == "table" and answer["uncertain"]:
+        click.echo(f"({len(answer['uncertain'])} more may fall in the window; their sources do not date them precisely: "
+                   f"{', '.join(r['name'] for r in answer['uncertain'][:5])}{', …' if len(answer['uncertain']) > 5 else ''}.)")
 
 
 def _status(status: str | None, lang: str) -> str | None:

@@ -27,6 +27,8 @@ COMMANDS = {
     "neighbours": "partnergraph.cli.analysis:neighbours",
     "structure": "partnergraph.cli.analysis:structure",
     "common": "partnergraph.cli.analysis:common",
+    "partners": "partnergraph.cli.partners:partners",
+    "communities": "partnergraph.cli.partners:communities",
     "report": "partnergraph.cli.report:report",
     "neo4j": "partnergraph.cli.neo4j_cmds:neo4j_group",
     "render": "partnergraph.cli.render:render",

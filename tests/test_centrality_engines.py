@@ -14,6 +14,7 @@ from partnergraph.graph.model.build import load_graph
 from partnergraph.graph.analysis.centrality import (
     MEASURES, CompactGraph, analysis_graph, centrality, compact_graph, sampled_sources, scores, undirected_weighted,
 )
+from partnergraph.graph.analysis.filters import counted
 from partnergraph.graph.analysis.paths import parse_filters
 from partnergraph.graph.analysis.projection import actor_projection, actor_weights, bipartite_links, edge_arrays
 from partnergraph.graph.model.synthetic import SIZES, generate, write_dataset
@@ -46,7 +47,12 @@ def reference_full(G) -> nx.Graph:
 
 def reference_actors(G) -> nx.Graph:
     B = bipartite_links(G)
-    return bipartite.weighted_projected_graph(B, sorted(n for n, s in B.nodes.data("bipartite") if s == 0))
+    P = bipartite.weighted_projected_graph(B, sorted(n for n, s in B.nodes.data("bipartite") if s == 0))
+    for u, v in G.edges():  # direct actor–actor relations weigh 1 each
+        if u != v and G.nodes[u]["family"] == G.nodes[v]["family"] == "actor":
+            w = P.edges[u, v]["weight"] + 1 if P.has_edge(u, v) else 1
+            P.add_edge(u, v, weight=w)
+    return P
 
 
 def reference_scores(U: nx.Graph, measure: str, sample=None, seed=0) -> dict:
@@ -73,7 +79,7 @@ def ranked_scores(result) -> dict:
 @pytest.mark.parametrize("projection", ["full", "actors"])
 @pytest.mark.parametrize("measure", MEASURES)
 def test_every_measure_equals_networkx_on_a_synthetic_graph(tiny, measure, projection):
-    reference = (reference_full if projection == "full" else reference_actors)(tiny)
+    reference = (reference_full if projection == "full" else reference_actors)(counted(tiny))  # ties in place
     result = centrality(tiny, measure, projection=projection, top=None, explain=0)
     assert (result["nodes"], result["edges"]) == (reference.number_of_nodes(), reference.number_of_edges())
     expected = {n: round(s, 6) for n, s in reference_scores(reference, measure).items()}
@@ -119,15 +125,15 @@ def test_any_networkx_graph_is_converted_and_scored_like_networkx(measure):
 
 def test_analysis_graph_is_the_reference_graph_with_its_arrays_kept(tiny):
     U = analysis_graph(tiny)
-    reference = reference_full(tiny)
+    reference = reference_full(counted(tiny))  # analyses count ties in place by default
     assert list(U) == list(tiny) and dict(U.nodes["a00000"]) == dict(tiny.nodes["a00000"])
     assert {(frozenset((u, v)), w) for u, v, w in U.edges(data="weight")} == {
         (frozenset((u, v)), w) for u, v, w in reference.edges(data="weight")}
     P = analysis_graph(tiny, "actors")
     assert P.graph["projection"] == "actors" and P.nodes["a00000"]["kind"] == tiny.nodes["a00000"]["kind"]
-    assert {frozenset(e) for e in P.edges} == {frozenset(e) for e in reference_actors(tiny).edges}
+    assert {frozenset(e) for e in P.edges} == {frozenset(e) for e in reference_actors(counted(tiny)).edges}
     U.add_edge("a00000", "a00001", weight=5)  # a changed graph is converted again, not scored from stale arrays
-    assert scores(U, "weighted_degree")["a00000"] == reference_full(tiny).degree("a00000", weight="weight") + 5
+    assert scores(U, "weighted_degree")["a00000"] == reference_full(counted(tiny)).degree("a00000", weight="weight") + 5
 
 
 def test_compact_and_networkx_graph_give_the_same_ranking(tiny):
@@ -180,7 +186,7 @@ def test_projection_lists_are_ordered_in_place_first(tiny):
 
 
 def test_betweenness_and_closeness_split_over_worker_processes_give_the_same_scores(small, monkeypatch):
-    from partnergraph.graph.analysis import centrality as module
+    from partnergraph.graph.analysis.centrality import engines as module
 
     C, P = compact_graph(small), compact_graph(small, "actors")
     alone = [scores(C, "betweenness", sample=16, seed=3), scores(P, "betweenness"), scores(P, "closeness")]
@@ -195,7 +201,7 @@ def test_betweenness_and_closeness_split_over_worker_processes_give_the_same_sco
 
 @pytest.mark.parametrize("processes", ["1", "2"])
 def test_long_jobs_report_progress_in_pieces_and_keep_the_scores(tiny, monkeypatch, processes):
-    from partnergraph.graph.analysis import centrality as module
+    from partnergraph.graph.analysis.centrality import engines as module
 
     monkeypatch.setattr(module, "PARALLEL_WORK", 0)  # every job counts as long: cut into pieces
     monkeypatch.setattr(module, "MIN_PIECE", 4)  # of 4 actors or more
@@ -220,7 +226,7 @@ def test_cli_shows_a_progress_bar_only_for_long_jobs(monkeypatch):
     from click.testing import CliRunner
 
     from partnergraph.cli.main import cli
-    from partnergraph.graph.analysis import centrality as module
+    from partnergraph.graph.analysis.centrality import engines as module
 
     args = ["centrality", "--measure", "betweenness", "--projection", "actors", "--top", "1"]
     quick = CliRunner().invoke(cli, args)

@@ -29,7 +29,7 @@ def graph_data(G: nx.MultiDiGraph) -> tuple:
 
 def networkx_paths(G, a, b, **kw) -> list:
     try:
-        return find_paths(G, a, b, **kw)
+        return find_paths(G, a, b, status="all", **kw)  # Neo4j's shortest paths count every tie
     except NoPath:
         return []
 

@@ -14,9 +14,12 @@ from collections import Counter
 
 import networkx as nx
 
+from partnergraph.graph.analysis.filters import scope
+from partnergraph.graph.analysis.timeline import window_bounds
 from partnergraph.graph.model.dates import format_date, parse_date
 from partnergraph.graph.model.names import fold, names_of
 from partnergraph.graph.model.schema import get_schema
+from partnergraph.graph.model.timeslice import first_attested, in_window, possible_days
 
 
 def info(G: nx.MultiDiGraph) -> dict:
@@ -53,11 +56,46 @@ def list_nodes(
     kind: str | None = None,
     domain: str | None = None,
     search: str | None = None,
+    *,
+    status="all",
+    start=None,
+    end=None,
 ) -> list[dict]:
-    """Nodes filtered by family, kind, domain and a (folded) text search, sorted by name."""
+    """Nodes filtered by family, kind, domain and a (folded) text search, sorted by name.
+
+    ``status`` keeps the nodes of the ties it counts (:func:`partnergraph.graph.analysis.filters.counted`:
+    every actor, the instruments whose status it keeps or that a counted tie reaches); ``degree``
+    counts those ties. ``start``/``end`` keep the nodes that started, ended, were mentioned or
+    were first attested surely inside that window (:func:`list_answer` also gives those that may be).
+    """
+    return list_answer(G, family, kind, domain, search, status=status, start=start, end=end)["rows"]
+
+
+def _node_days(G: nx.MultiDiGraph, attrs: dict) -> list[tuple]:
+    """Every (first, last) day span a node's dates or its first attestation can mean."""
+    spans = [possible_days(G, attrs, attrs[f]) for f in get_schema().date_fields if attrs.get(f)]
+    if not attrs.get("start"):  # no known start: the first day a source attests it
+        first = first_attested(G, attrs)
+        sources = G.graph.get("sources", {})
+        published = [parse_date(str(sources[e["source"]]["published"])) for e in attrs.get("evidence", ())
+                     if sources.get(e.get("source"), {}).get("published")]
+        published = [p for p in published if p.year_known]
+        if first and published:
+            spans.append((first, min(p.upper for p in published)))
+    return spans
+
+
+def list_answer(G: nx.MultiDiGraph, family=None, kind=None, domain=None, search=None, *, status="all",
+                start=None, end=None) -> dict:
+    """``{"counted", "from", "to", "rows", "uncertain", "not_listed"}`` (see :func:`list_nodes`).
+
+    ``not_listed`` counts the instruments the status filter leaves out.
+    """
+    H, meta = scope(G, status)
+    lo, hi = window_bounds(start, end)
     wanted = fold(search) if search else None
-    rows = []
-    for node_id, attrs in G.nodes(data=True):
+    rows, uncertain = [], []
+    for node_id, attrs in H.nodes(data=True):
         if family and attrs["family"] != family:
             continue
         if kind and attrs["kind"] != kind:
@@ -74,10 +112,19 @@ def list_nodes(
                 "name_vi": attrs.get("name_vi", ""),
                 "status": attrs.get("status", ""),
                 "date": format_date(attrs.get("start") or attrs.get("mentioned")),
-                "degree": G.degree(node_id),
+                "degree": H.degree(node_id),
             }
         )
-    return sorted(rows, key=lambda r: fold(r["name"]))
+        if lo or hi:
+            places = {in_window(a, b, lo, hi) for a, b in _node_days(G, attrs)}
+            if "in" not in places:
+                row = rows.pop()
+                if "maybe" in places:
+                    uncertain.append(row)
+    left = sum(1 for n, a in G.nodes(data=True) if n not in H and (not family or a["family"] == family))
+    return {"counted": meta, "from": lo.isoformat() if lo else None, "to": hi.isoformat() if hi else None,
+            "rows": sorted(rows, key=lambda r: fold(r["name"])), "uncertain": sorted(uncertain, key=lambda r: fold(r["name"])),
+            "not_listed": left}
 
 
 def _evidence(G: nx.MultiDiGraph, items: list[dict]) -> list[dict]:

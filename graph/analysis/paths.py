@@ -3,12 +3,21 @@
 A :class:`Path` is plain data: the node ids along the way and, for every hop,
 the key (relation id) of the edge taken. Paths found on the actor projection
 (``actors_only=True``) give, for every hop, the id of an instrument the two
-actors share instead of a relation id. Both the networkx search here and the
-Neo4j backend (``graph/neo4j_backend.py``) return these objects, and
-:func:`explain_path` turns one into words.
+actors share (or of their direct relation) instead. Both the networkx search
+here and the Neo4j store (``graph/stores/neo4j_store.py``) return these
+objects, and :func:`partnergraph.graph.analysis.explain.explain_path` turns one
+into words.
 
 Direction is ignored by default (a partnership connects both ways);
 ``directed=True`` follows edges only from their ``from`` to their ``to``.
+
+What a path may use: ties in place by default (``status``; see
+:mod:`partnergraph.graph.analysis.filters`). With ``as_of`` a day, the facts known
+then **and** those only not attested yet (no known start, first attested later:
+the EU–Republic of Korea FPA is undated and first attested on 17 Oct 2019),
+the latter flagged hop by hop and avoided when an equally short path does
+without them; facts absent then (a known start after the day, or ended) are
+never used. ``strict=True`` uses the known facts only.
 
 >>> from partnergraph.graph.model.build import load_graph
 >>> G = load_graph()
@@ -17,26 +26,40 @@ Direction is ignored by default (a partnership connects both ways);
 ['republic-of-korea', 'eu-rok-fpa', 'eu', 'eu-viet-nam-fpa', 'viet-nam']
 >>> explain_path(G, p)["chain"].split(" ←")[0]
 'Republic of Korea —party to→ EU–Republic of Korea Framework Participation Agreement'
->>> find_paths(G, "republic-of-korea", "viet-nam", as_of="2019-01-01")
+>>> [early] = find_paths(G, "republic-of-korea", "viet-nam", as_of="2019-01-01")
+>>> early.nodes[1], explain_path(G, early)["flags"][0]
+('eu-rok-fpa', 'Republic of Korea —party to→ EU–Republic of Korea Framework Participation Agreement: not attested before 17 Oct 2019; the data notes: Signed before the EU–Viet Nam FPA of 17 Oct 2019; the source gives no date.')
+>>> find_paths(G, "republic-of-korea", "viet-nam", as_of="2019-01-01", strict=True)
 Traceback (most recent call last):
 ...
-partnergraph.graph.analysis.paths.NoPath: no path between Republic of Korea and Viet Nam as of 1 Jan 2019 ...
+partnergraph.graph.analysis.paths.NoPath: no path between Republic of Korea and Viet Nam known on 1 Jan 2019 ...
+>>> find_paths(G, "japan", "viet-nam")
+Traceback (most recent call last):
+...
+partnergraph.graph.analysis.paths.NoPath: no path between Japan and Viet Nam counting ties in place ...
 """
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
 
 import networkx as nx
 
-from partnergraph.graph.model.dates import as_date, format_date, parse_date
-from partnergraph.graph.model.names import display_name, resolve
+from partnergraph.graph.analysis.explain import _day, _name, _tentative, explain_path, path_rows, status_label
+from partnergraph.graph.analysis.filters import IN_PLACE, StatusFilter, counted, parse_status, tie_status
+from partnergraph.graph.analysis.projection import actor_projection
+from partnergraph.graph.model.dates import as_date
+from partnergraph.graph.model.names import resolve
 from partnergraph.graph.model.schema import get_schema
-from partnergraph.graph.model.timeslice import as_of as slice_as_of, as_of_view, effective_start, why_absent
+from partnergraph.graph.model.timeslice import (
+    NOT_ATTESTED, as_of as slice_as_of, as_of_view, edge_state, effective_start, node_standing, why_absent,
+)
 
-#: Statuses that say an instrument or a link is not (yet) in place.
+__all__ = ["BadFilter", "Filters", "NoPath", "Path", "TIE_LIMIT", "explain_path", "find_paths", "parse_filters",
+           "path_rows", "path_strength", "status_label"]
 
 
 @dataclass
@@ -45,6 +68,8 @@ class Path:
 
     nodes: list[str]
     edges: list[str]
+    as_of: date | None = field(default=None, compare=False)  # the day it was searched on: its hops are explained and flagged for that day
+    status: StatusFilter | None = field(default=None, compare=False)  # the ties it was searched on (None: every tie)
 
     def __len__(self) -> int:
         return len(self.edges)
@@ -92,10 +117,6 @@ class Filters:
         return t not in self.avoid_types and (not self.via_types or t in self.via_types)
 
 
-def _tentative(status: str | None) -> bool:
-    return not get_schema().in_place(status)
-
-
 def parse_filters(G: nx.MultiDiGraph | None, via: list[str] = (), avoid: list[str] = ()) -> Filters:
     """Read --via/--avoid values: node kinds, kind groups (event, polity...), families, edge types, or (avoid) node names.
 
@@ -132,27 +153,36 @@ def parse_filters(G: nx.MultiDiGraph | None, via: list[str] = (), avoid: list[st
 # --- the search ------------------------------------------------------------------
 
 
-def _search_view(G: nx.MultiDiGraph, ends: tuple[str, str], filters: Filters, directed: bool, as_of: date | None):
-    """A lazy view of G restricted by date and filters: nothing is copied, so a query costs only what it explores."""
-    H = as_of_view(G, as_of) if as_of else G
-    if filters:
-        schema = get_schema()
-        nodes = G.nodes
+def _search_view(G: nx.MultiDiGraph, ends: tuple[str, str], filters: Filters, directed: bool, as_of: date | None,
+                 status: StatusFilter, strict: bool = False):
+    """A lazy view of G restricted by status, date and filters: nothing is copied, so a query costs only what it explores.
 
-        def node_ok(n):
-            return n in ends or (n not in filters.avoid_nodes and filters.node_ok(nodes[n], schema))
+    The status filter acts on edges only: an instrument no counted tie reaches cannot be reached.
+    """
+    H = as_of_view(G, as_of, include_unattested=not strict) if as_of else G
+    edges = G.edges
+    schema = get_schema()
+    nodes = G.nodes
 
-        def edge_ok(u, v, k):
-            return filters.edge_ok(G.edges[u, v, k])
+    def node_ok(n):
+        return n in ends or (n not in filters.avoid_nodes and filters.node_ok(nodes[n], schema))
 
-        H = nx.subgraph_view(H, filter_node=node_ok, filter_edge=edge_ok)
+    def edge_ok(u, v, k):
+        data = edges[u, v, k]
+        return filters.edge_ok(data) and (status.everything or status.keeps(tie_status(G, u, v, data)))
+
+    if filters or not status.everything:
+        H = nx.subgraph_view(H, filter_node=node_ok if filters else nx.filters.no_filter, filter_edge=edge_ok)
     return H if directed else H.to_undirected(as_view=True)
 
 
-def _edge_rank(G: nx.MultiDiGraph, data: dict) -> tuple:
+def edge_rank(G: nx.MultiDiGraph, data: dict) -> tuple:
     """Prefer links in place over sought/proposed ones, then the earliest dated."""
     start = effective_start(G, data)
     return (_tentative(data.get("status")), start or date.max)
+
+
+_edge_rank = edge_rank  # the name the Neo4j store used
 
 
 def _hop_keys(G: nx.MultiDiGraph, H, nodes: list[str], directed: bool) -> list[str]:
@@ -163,7 +193,7 @@ def _hop_keys(G: nx.MultiDiGraph, H, nodes: list[str], directed: bool) -> list[s
         for a, b in ((u, v),) if directed else ((u, v), (v, u)):
             if G.has_edge(a, b):
                 candidates += [(k, d) for k, d in G[a][b].items() if H.has_edge(a, b, k) or H.has_edge(b, a, k)]
-        k, _ = min(candidates, key=lambda kd: (_edge_rank(G, kd[1]), kd[0]))
+        k, _ = min(candidates, key=lambda kd: (edge_rank(G, kd[1]), kd[0]))
         keys.append(k)
     return keys
 
@@ -179,6 +209,8 @@ def find_paths(
     via: list[str] = (),
     avoid: list[str] = (),
     as_of: str | date | None = None,
+    strict: bool = False,
+    status: "str | StatusFilter" = IN_PLACE,
     actors_only: bool = False,
     directed: bool = False,
 ) -> list[Path]:
@@ -188,25 +220,28 @@ def find_paths(
     the ``k`` shortest simple paths (Yen's algorithm, networkx
     ``shortest_simple_paths``). ``max_hops`` drops longer paths. ``via``/``avoid``
     take node kinds, kind groups, families or edge types (see
-    :func:`parse_filters`). ``as_of`` keeps what existed on that day (see
-    :mod:`partnergraph.graph.model.timeslice`). ``actors_only`` searches the actor
-    projection (actors linked by shared instruments). Raises :class:`NoPath`.
+    :func:`parse_filters`). ``status`` says which ties count (in place by default).
+    ``as_of`` uses what was known on that day and what was only not attested yet
+    (flagged; ``strict`` leaves it out; see :mod:`partnergraph.graph.model.timeslice`).
+    ``actors_only`` searches the actor projection (actors linked by shared
+    instruments or direct relations). Raises :class:`NoPath`.
     """
     day = as_date(as_of) if as_of is not None else None
     filters = parse_filters(G, via, avoid)
+    f = parse_status(status)
     if actors_only:
-        return _projection_paths(G, source, target, filters, day, all_paths, k, max_hops)
+        return _projection_paths(G, source, target, filters, day, strict, f, all_paths, k, max_hops)
     for end in (source, target):
-        if day and end not in slice_as_of_nodes(G, [end], day):
-            raise NoPath(f"{_name(G, end)} did not exist on {_day(day)}", _absent(G, [end], day))
-    H = _search_view(G, (source, target), filters, directed, day)
+        if day and node_standing(G, end, day).state not in (("known",) if strict else ("known", NOT_ATTESTED)):
+            raise NoPath(f"{_name(G, end)} is not known on {_day(day)}", _absent(G, [end], day))
+    H = _search_view(G, (source, target), filters, directed, day, f, strict)
     if not (filters or day or k) and G.number_of_nodes() > FAST_NODES and _igraph_available():
-        node_paths = _igraph_node_paths(G, source, target, all_paths, max_hops, directed)
+        node_paths = _igraph_node_paths(G, source, target, all_paths, max_hops, directed, f)
     else:
         node_paths = _node_paths(H, source, target, all_paths, k, max_hops)
     if not node_paths:
-        raise _no_path(G, source, target, day, filters, max_hops, directed)
-    paths = sorted((Path(p, _hop_keys(G, H, p, directed)) for p in node_paths), key=lambda p: path_strength(G, p))
+        raise _no_path(G, source, target, day, strict, f, filters, max_hops, directed)
+    paths = sorted((Path(p, _hop_keys(G, H, p, directed), day, f) for p in node_paths), key=lambda p: path_strength(G, p, day))
     return paths if all_paths else paths[: k or 1]
 
 
@@ -215,10 +250,11 @@ def find_paths(
 #: ~2 s to milliseconds. There, one shortest path is returned without comparing equally short ones.
 FAST_NODES = 20_000
 
-_IGRAPH_CACHE: "weakref.WeakKeyDictionary" = None  # G -> (size, directed, igraph.Graph, nodes, index)
+_IGRAPH_CACHE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # G -> {(directed, statuses): (size, g, nodes, index)}
 
 
 def _igraph_available() -> bool:
+    # igraph is optional (the 'fast' extra) and costs ~0.05 s to import: only large graphs need it
     try:
         import igraph  # noqa: F401
     except ImportError:
@@ -226,28 +262,25 @@ def _igraph_available() -> bool:
     return True
 
 
-def _igraph_index(G: nx.MultiDiGraph, directed: bool):
-    import weakref
+def _igraph_index(G: nx.MultiDiGraph, directed: bool, status: StatusFilter):
+    import igraph as ig  # see _igraph_available
 
-    import igraph as ig
-
-    global _IGRAPH_CACHE
-    if _IGRAPH_CACHE is None:
-        _IGRAPH_CACHE = weakref.WeakKeyDictionary()
     size = G.number_of_nodes()  # O(1); counting a multigraph's edges is O(N), so a mutated G must be re-loaded
-    cached = _IGRAPH_CACHE.get(G, {}).get(directed)
+    key = (directed, status.statuses)
+    cached = _IGRAPH_CACHE.get(G, {}).get(key)
     if cached and cached[0] == size:
         return cached[1:]
+    H = counted(G, status)
     nodes = list(G)
     index = {n: i for i, n in enumerate(nodes)}
-    g = ig.Graph(n=len(nodes), edges=[(index[u], index[v]) for u, v in G.edges()], directed=directed)
+    g = ig.Graph(n=len(nodes), edges=[(index[u], index[v]) for u, v in H.edges()], directed=directed)
     g.simplify()
-    _IGRAPH_CACHE.setdefault(G, {})[directed] = (size, g, nodes, index)
+    _IGRAPH_CACHE.setdefault(G, {})[key] = (size, g, nodes, index)
     return g, nodes, index
 
 
-def _igraph_node_paths(G, source, target, all_paths, max_hops, directed) -> list[list[str]]:
-    g, nodes, index = _igraph_index(G, directed)
+def _igraph_node_paths(G, source, target, all_paths, max_hops, directed, status) -> list[list[str]]:
+    g, nodes, index = _igraph_index(G, directed, status)
     mode = "out" if directed else "all"
     if all_paths:
         found = g.get_all_shortest_paths(index[source], to=index[target], mode=mode)
@@ -259,28 +292,30 @@ def _igraph_node_paths(G, source, target, all_paths, max_hops, directed) -> list
     return paths
 
 
-def slice_as_of_nodes(G, nodes, day):
-    from partnergraph.graph.model.timeslice import node_exists
-
-    return [n for n in nodes if node_exists(G, n, day)]
-
-
 #: How many equally short paths are compared to pick the best-attested one (bounds the work on hub-heavy graphs).
 TIE_LIMIT = 200
 
 
-
-def path_strength(G: nx.MultiDiGraph, path: Path) -> tuple:
+def path_strength(G: nx.MultiDiGraph, path: Path, day: date | None = None) -> tuple:
     """Sort key putting the best-attested of equally short paths first.
 
-    Shorter first; then fewest links only sought/proposed/of interest/not yet; then most links
-    with a status in place (signed, in force, ongoing, held, completed); then most links with a
-    stated date; then by node ids (stable output).
+    Shorter first; then (on a day) fewest hops only not attested yet, then the soonest attested;
+    then fewest links only sought/proposed/of interest/not yet; then most links with a status in
+    place (signed, in force, ongoing, held, completed); then most links with a stated date; then
+    by node ids (stable output).
     """
-    datas = [G.edges[_edge_tuple(G, u, v, k)] if _is_edge(G, u, v, k) else G.nodes[k]
-             for u, v, k in zip(path.nodes, path.nodes[1:], path.edges)]
+    hops = list(zip(path.nodes, path.nodes[1:], path.edges))
+    datas = [G.edges[_edge_tuple(G, u, v, k)] if _is_edge(G, u, v, k) else G.nodes[k] for u, v, k in hops]
+    pending, latest = 0, date.min
+    if day is not None:
+        for (u, v, k), d in zip(hops, datas):
+            if _is_edge(G, u, v, k) and edge_state(G, *_edge_tuple(G, u, v, k), day) == NOT_ATTESTED:
+                pending += 1
+                latest = max(latest, effective_start(G, d) or date.max)
     return (
         len(path.edges),
+        pending,
+        latest,
         sum(_tentative(d.get("status")) for d in datas),
         -sum(d.get("status") in get_schema().in_place_statuses for d in datas),
         -sum(bool(d.get("start") or d.get("mentioned")) for d in datas),
@@ -312,31 +347,31 @@ def _node_paths(H, source, target, all_paths, k, max_hops) -> list[list[str]]:
     return found
 
 
-def _projection_paths(G, source, target, filters, day, all_paths, k, max_hops) -> list[Path]:
-    from partnergraph.graph.analysis.projection import actor_projection
-
+def _projection_paths(G, source, target, filters, day, strict, status, all_paths, k, max_hops) -> list[Path]:
     for end in (source, target):
         if G.nodes[end].get("family") != "actor":
-            raise NoPath(f"--actors-only needs two actors; {_name(G, end)} is an instrument ({G.nodes[end]['kind']})")
-    base = slice_as_of(G, day) if day else G
+            raise NoPath(f"a search on the actor projection needs two actors; {_name(G, end)} is an instrument "
+                         f"({G.nodes[end]['kind']})")
+    base = counted(G, status)
+    base = slice_as_of(base, day, include_unattested=not strict) if day else base
     P = actor_projection(base, instrument_filter=filters)
     keep = [n for n in P if n in (source, target) or (n not in filters.avoid_nodes and filters.node_ok(G.nodes[n]))]
     P = P.subgraph(keep)
     node_paths = _node_paths(P, source, target, all_paths, k, max_hops) if source in P and target in P else []
     if not node_paths:
-        why = f" as of {_day(day)}" if day else ""
-        raise NoPath(f"{_name(G, source)} and {_name(G, target)} share no chain of instruments{why}")
-    paths = sorted((Path(p, [P.edges[u, v]["instruments"][0] for u, v in zip(p, p[1:])]) for p in node_paths),
+        why = f" on {_day(day)}" if day else ""
+        raise NoPath(f"{_name(G, source)} and {_name(G, target)} share no chain of instruments or direct relations{why} "
+                     f"counting {status.describe()}")
+
+    def hop(u, v):
+        data = P.edges[u, v]
+        if data["instruments"]:
+            return data["instruments"][0]
+        return min((kk for a, b in ((u, v), (v, u)) if base.has_edge(a, b) for kk in base[a][b]), key=str)
+
+    paths = sorted((Path(p, [hop(u, v) for u, v in zip(p, p[1:])], day, status) for p in node_paths),
                    key=lambda p: (len(p.edges), [-P.edges[u, v]["weight"] for u, v in zip(p.nodes, p.nodes[1:])], p.nodes))
     return paths if all_paths else paths[: k or 1]
-
-
-def _name(G, node, lang="en") -> str:
-    return display_name(G.nodes[node], lang)
-
-
-def _day(day: date) -> str:
-    return format_date(day.isoformat())
 
 
 def _absent(G, items, day) -> list[str]:
@@ -345,8 +380,13 @@ def _absent(G, items, day) -> list[str]:
         item = row["item"]
         what = _name(G, item) if not isinstance(item, tuple) else (
             f"{_name(G, item[0])} —{get_schema().edge_label(G.edges[item]['type'])}→ {_name(G, item[1])}")
-        if row["from"] and row["from"] > day:
-            lines.append(f"{what}: only from {_day(row['from'])}")
+        if row["state"] == NOT_ATTESTED:
+            line = f"{what}: not attested before {_day(row['attested'])}" if row["attested"] else f"{what}: no usable date"
+            if row["date_note"]:
+                line += f"; the data notes: {row['date_note']}"
+            lines.append(line)
+        elif row["known_start"] and row["known_start"] > day:
+            lines.append(f"{what}: only from {_day(row['known_start'])}")
         elif row["until"] and row["until"] < day:
             lines.append(f"{what}: ended {_day(row['until'])}")
         else:
@@ -354,28 +394,43 @@ def _absent(G, items, day) -> list[str]:
     return lines
 
 
-def _no_path(G, source, target, day, filters, max_hops, directed) -> NoPath:
-    where = f" as of {_day(day)}" if day else ""
+def _no_path(G, source, target, day, strict, status, filters, max_hops, directed) -> NoPath:
+    where = (f" known on {_day(day)}" if strict else f" on {_day(day)}") if day else ""
     message = f"no path between {_name(G, source)} and {_name(G, target)}{where}"
+    if not status.everything:
+        message += f" counting {status.describe()}"
     if filters:
-        message += " with these --via/--avoid filters"
+        message += " with these via/avoid filters"
     if directed:
-        message += " following edge directions (drop --directed to ignore them)"
+        message += " following edge directions"
     reasons = []
-    if day or max_hops is not None:
-        try:  # what the undated, unlimited graph would give: say which hops are missing and why
-            [ref] = find_paths(G, source, target, via=_list(filters, "via"), avoid=_list(filters, "avoid"), directed=directed)
+    ref = None
+    if day or max_hops is not None or not status.everything:
+        try:  # what the undated, unlimited graph of every status would give: say which hops are missing and why
+            [ref] = find_paths(G, source, target, via=_list(filters, "via"), avoid=_list(filters, "avoid"),
+                               directed=directed, status=status if (day or max_hops) else "all")
         except NoPath:
-            ref = None
-        if ref is not None and max_hops is not None and len(ref) > max_hops:
-            reasons.append(f"the shortest path has {len(ref)} hops (more than --max-hops {max_hops})")
-        if ref is not None and day:
+            try:
+                [ref] = find_paths(G, source, target, via=_list(filters, "via"), avoid=_list(filters, "avoid"),
+                                   directed=directed, status="all")
+            except NoPath:
+                ref = None
+    if ref is not None and max_hops is not None and len(ref) > max_hops:
+        reasons.append(f"the shortest path has {len(ref)} hops (more than the {max_hops} allowed)")
+    if ref is not None:
+        edges = [_edge_tuple(G, u, v, k) for u, v, k in zip(ref.nodes, ref.nodes[1:], ref.edges)]
+        uncounted = [f"{_name(G, u)} —{get_schema().edge_label(G.edges[u, v, k]['type'])}→ {_name(G, v)}: "
+                     f"{status_label(tie_status(G, u, v, G.edges[u, v, k]))} (not counted)"
+                     for u, v, k in edges if not status.keeps(tie_status(G, u, v, G.edges[u, v, k]))]
+        if uncounted:
+            reasons.append("counting every status there is a path, through:")
+            reasons += [f"  {line}" for line in uncounted]
+        if day:
             missing_nodes = {r["item"] for r in why_absent(G, ref.nodes, day)}
-            edges = [_edge_tuple(G, u, v, k) for u, v, k in zip(ref.nodes, ref.nodes[1:], ref.edges)]
             items = ref.nodes + [e for e in edges if not {e[0], e[1]} & missing_nodes]
             lines = _absent(G, items, day)
             if lines:
-                reasons.append("on the shortest path without --as-of:")
+                reasons.append("on the shortest path without a date" + (" (only facts known by then count):" if strict else ":"))
                 reasons += [f"  {line}" for line in lines]
     return NoPath(message, reasons)
 
@@ -387,152 +442,3 @@ def _list(filters: Filters, side: str) -> list[str]:
 
 def _edge_tuple(G, u, v, key) -> tuple:
     return (u, v, key) if G.has_edge(u, v, key) else (v, u, key)
-
-
-# --- explaining ------------------------------------------------------------------
-
-
-_WORDS = {
-    "en": {"mentioned": "mentioned", "until": "until", "none": "no date given", "reported": "no date given (reported by {})"},
-    "vi": {"mentioned": "được nhắc đến", "until": "đến", "none": "không rõ ngày", "reported": "không rõ ngày (nguồn đưa tin {})"},
-}
-
-
-def _hop_date(G, data: dict, lang: str = "en") -> str:
-    words = _WORDS.get(lang, _WORDS["en"])
-    parts = [format_date(data[f]) if f != "mentioned" else f"{words['mentioned']} {format_date(data[f])}"
-             for f in ("start", "mentioned") if data.get(f)]
-    if data.get("end"):
-        parts.append(f"{words['until']} {format_date(data['end'])}")
-    if parts:
-        return ", ".join(parts)
-    start = effective_start(G, data)
-    return words["reported"].format(_day(start)) if start else words["none"]
-
-
-def status_label(status: str | None, lang: str = "en") -> str | None:
-    """The words for a status code ('sought' -> 'sought'; 'not_yet' -> 'not yet'), in English or Vietnamese."""
-    if not status:
-        return None
-    spec = get_schema().statuses.get(status, {})
-    return spec.get("label_vi" if lang == "vi" else "label", status)
-
-
-def _evidence(G, items: list[dict]) -> list[dict]:
-    sources = G.graph.get("sources", {})
-    return [
-        {
-            "source": e["source"],
-            "title": sources.get(e["source"], {}).get("title"),
-            "published": sources.get(e["source"], {}).get("published"),
-            "quote": e["quote"],
-        }
-        for e in items
-    ]
-
-
-def _edge_hop(G, u, v, key, lang) -> dict:
-    schema = get_schema()
-    forward = G.has_edge(u, v, key)
-    data = G.edges[u, v, key] if forward else G.edges[v, u, key]
-    label = schema.edge_label(data["type"], lang)
-    a, b = _name(G, u, lang), _name(G, v, lang)
-    text = f"{a} —{label}→ {b}" if forward else f"{a} ←{label}— {b}"
-    return {
-        "from_id": u, "from": a, "to_id": v, "to": b, "edge": key, "type": data["type"], "label": label,
-        "arrow": "→" if forward else "←", "text": text, "status": data.get("status"),
-        "date": _hop_date(G, data, lang), "status_label": status_label(data.get("status"), lang),
-        "dates": {f: data[f] for f in ("start", "end", "mentioned") if data.get(f)},
-        "evidence": _evidence(G, data.get("evidence", [])),
-    }
-
-
-def shared_instruments(G: nx.MultiDiGraph, a: str, b: str) -> list[str]:
-    """Instruments linked (either direction) to both ``a`` and ``b``, in place ones first, then by id."""
-    def instruments(n):
-        return {m for m in nx.all_neighbors(G, n) if G.nodes[m].get("family") == "instrument"}
-
-    shared = instruments(a) & instruments(b)
-    return sorted(shared, key=lambda i: (_tentative(G.nodes[i].get("status")), i))
-
-
-def _shared_hop(G, u, v, instrument, lang) -> dict:
-    shared = shared_instruments(G, u, v) or [instrument]
-    a, b = _name(G, u, lang), _name(G, v, lang)
-    names = "; ".join(_name(G, i, lang) for i in shared)
-    label = "cùng tham gia" if lang == "vi" else "shares"
-    attrs = G.nodes[instrument]
-    return {
-        "from_id": u, "from": a, "to_id": v, "to": b, "edge": instrument, "type": "shares_instrument",
-        "label": label, "arrow": "—", "text": f"{a} —{label} {names}— {b}", "instruments": shared,
-        "status": attrs.get("status"), "date": _hop_date(G, attrs, lang), "status_label": status_label(attrs.get("status"), lang),
-        "dates": {f: attrs[f] for f in ("start", "end", "mentioned") if attrs.get(f)},
-        "evidence": _evidence(G, attrs.get("evidence", [])),
-    }
-
-
-def _chain(hops: list[dict]) -> str:
-    if not hops:
-        return ""
-    parts = [hops[0]["from"]]
-    for hop in hops:
-        parts.append(hop["text"][len(hop["from"]) + 1:])
-    return " ".join(parts)
-
-
-def explain_path(G: nx.MultiDiGraph, path: Path, lang: str = "en") -> dict:
-    """A path in words: every hop with names, label, arrow, dates, status and evidence, plus a chain and a sentence.
-
-    >>> from partnergraph.graph.model.build import load_graph
-    >>> G = load_graph()
-    >>> [p] = find_paths(G, "japan", "republic-of-korea")
-    >>> e = explain_path(G, p)
-    >>> e["hops"][0]["text"], e["hops"][0]["status"]
-    ('Japan —party to→ EU–Japan security and defence partnership', 'sought')
-    >>> e["sentence"]
-    'Japan and Republic of Korea are 4 hops apart, linked through EU–Japan security and defence partnership, European Union and EU–Republic of Korea Framework Participation Agreement (a link only sought, proposed or not yet taken up).'
-    """
-    hops = []
-    for u, v, key in zip(path.nodes, path.nodes[1:], path.edges):
-        if G.has_edge(u, v, key) or G.has_edge(v, u, key):
-            hops.append(_edge_hop(G, u, v, key, lang))
-        else:
-            hops.append(_shared_hop(G, u, v, key, lang))
-    first, last = _name(G, path.nodes[0], lang), _name(G, path.nodes[-1], lang)
-    middle = [_name(G, n, lang) for n in path.nodes[1:-1]]
-    weak = any(_tentative(h["status"]) for h in hops)
-    return {
-        "source_id": path.nodes[0], "target_id": path.nodes[-1], "source": first, "target": last,
-        "length": len(path.edges), "nodes": list(path.nodes), "edges": list(path.edges),
-        "hops": hops, "chain": _chain(hops), "sentence": _sentence(first, last, middle, len(hops), weak, lang),
-        "sources": sorted({e["source"] for h in hops for e in h["evidence"]}),
-    }
-
-
-def _join(names: list[str], lang: str) -> str:
-    if len(names) <= 1:
-        return "".join(names)
-    return f"{', '.join(names[:-1])} {'và' if lang == 'vi' else 'and'} {names[-1]}"
-
-
-def _sentence(first: str, last: str, middle: list[str], n: int, weak: bool, lang: str) -> str:
-    if lang == "vi":
-        text = f"{first} và {last} cách nhau {n} bước"
-        text += f", kết nối qua {_join(middle, lang)}" if middle else ", liên kết trực tiếp"
-        return text + (" (có liên kết mới chỉ được đề xuất hoặc đang tìm cách thiết lập)." if weak else ".")
-    text = f"{first} and {last} are {n} hop{'s' if n != 1 else ''} apart"
-    text += f", linked through {_join(middle, lang)}" if middle else ", linked directly"
-    return text + (" (a link only sought, proposed or not yet taken up)." if weak else ".")
-
-
-def path_rows(G: nx.MultiDiGraph, paths: list[Path], lang: str = "en") -> list[dict]:
-    """One flat row per hop (for CSV and tables): path number, hop number, from, relation, to, date, status, sources."""
-    rows = []
-    for i, path in enumerate(paths, 1):
-        for j, hop in enumerate(explain_path(G, path, lang)["hops"], 1):
-            rows.append({
-                "path": i, "hop": j, "from": hop["from"], "relation": f"{hop['arrow']}{hop['label']}" if hop["arrow"] == "←" else f"{hop['label']}{hop['arrow']}",
-                "to": hop["to"], "date": hop["date"], "status": hop["status"] or "",
-                "sources": sorted({e["source"] for e in hop["evidence"]}), "edge": hop["edge"],
-            })
-    return rows

@@ -1,13 +1,22 @@
-"""The actor projection: actors linked when they share an instrument.
+"""The actor projection: actors linked when they share an instrument or are related directly.
 
 Two actors are linked when both have an edge (either direction, any type that
 joins an actor and an instrument: party to, funds, participates in, leads,
-hosts, held in, supports) to the same instrument. The link carries
+hosts, held in, supports) to the same instrument, or when an edge joins them
+directly (accredited to, holds office in, member of, part of, supports: every
+edge type whose two ends are actors). The link carries
 
-* ``weight`` — the number of shared instruments,
-* ``by_kind`` — that number per instrument kind (``{"agreement": 2}``),
+* ``weight`` — the number of shared instruments **plus** the number of direct
+  relations between the two (each counts 1: the Delegation of the EU to Viet Nam
+  —part of→ the EU weighs as much as one shared agreement),
+* ``by_kind`` — the shared instruments per instrument kind (``{"agreement": 2}``),
+* ``relations`` — the types of the direct relations, sorted (``["member_of"]``; empty
+  when the two only share instruments),
 * ``instruments`` — the shared instrument ids, in-place ones first, then by id
   (only when ``with_instruments=True``, the default).
+
+The projection is taken on the graph it is given: analyses give it the ties they count
+(:func:`partnergraph.graph.analysis.filters.counted`, ties in place by default).
 
 Two implementations give the same graph (a test checks it):
 
@@ -32,6 +41,8 @@ top rows) are computed from ``G`` on demand.
 (2, {'agreement': 1, 'partnership': 1})
 >>> P.edges["republic-of-korea", "eu"]["instruments"]
 ['eu-rok-fpa', 'eu-rok-security-defence-partnership']
+>>> P.edges["viet-nam", "asean"]["relations"], P.edges["viet-nam", "asean"]["weight"]
+(['member_of'], 1)
 """
 
 from __future__ import annotations
@@ -41,8 +52,13 @@ from collections import Counter
 from contextlib import contextmanager
 
 import networkx as nx
+from networkx.algorithms import bipartite
 
 from partnergraph.graph.model.schema import get_schema
+
+# numpy and scipy are imported inside the functions that use them: this module is imported by
+# paths and structure, and `partnergraph path` (no projection) must not pay ~0.1 s (numpy) +
+# ~0.15 s (scipy.sparse) of start-up for them (python -X importtime on a quiet machine).
 
 
 def bipartite_links(G: nx.MultiDiGraph, instrument_filter=None) -> nx.Graph:
@@ -76,13 +92,12 @@ def _ordered(G: nx.MultiDiGraph, instruments) -> list[str]:
 
 
 def _projection_networkx(G: nx.MultiDiGraph, B: nx.Graph, actors: list[str], with_instruments: bool) -> nx.Graph:
-    from networkx.algorithms import bipartite
-
     P = bipartite.weighted_projected_graph(B, actors)
     kinds = B.nodes.data("kind")
     for u, v, data in P.edges(data=True):
         shared = B[u].keys() & B[v].keys()
         data["by_kind"] = dict(sorted(Counter(kinds[i] for i in shared).items()))
+        data["relations"] = []
         if with_instruments:
             data["instruments"] = _ordered(G, shared)
     return P
@@ -255,6 +270,16 @@ def actor_weights(G: nx.MultiDiGraph, instrument_filter=None, actor_kinds: set[s
     """
     M, actors, _ = actor_incidence(G, instrument_filter, actor_kinds)
     W = (M @ M.T).tocsr()
+    direct = direct_relations(G, instrument_filter, actor_kinds)
+    if direct:
+        import numpy as np
+        from scipy import sparse
+
+        row = {a: i for i, a in enumerate(actors)}
+        pairs = [(row[a], row[b], len(ties)) for (a, b), ties in direct.items()]
+        r, c, w = (np.array(x, dtype=np.int64) for x in zip(*pairs))
+        D = sparse.csr_array((w.astype(W.dtype), (r, c)), shape=W.shape)
+        W = (W + D + D.T).tocsr()
     W.setdiag(0)
     W.eliminate_zeros()
     return actors, W
@@ -309,10 +334,10 @@ def _projection_sparse(G: nx.MultiDiGraph, actors: list[str], M, instruments: li
     left, right = ids[a[starts]].tolist(), ids[b[starts]].tolist()
     if with_instruments:  # columns are in list order already (in place first, then id)
         shared = np.array(instruments, dtype=object)[col].tolist()
-        data = ({"weight": w, "by_kind": k, "instruments": shared[s:e]}
+        data = ({"weight": w, "by_kind": k, "relations": [], "instruments": shared[s:e]}
                 for w, k, s, e in zip(weights, by_kind, starts.tolist(), ends.tolist()))
     else:
-        data = ({"weight": w, "by_kind": k} for w, k in zip(weights, by_kind))
+        data = ({"weight": w, "by_kind": k, "relations": []} for w, k in zip(weights, by_kind))
     P.add_edges_from(zip(left, right, data))
     return P
 
@@ -345,8 +370,51 @@ def actor_projection(
             P = _projection_sparse(G, actors, M, instruments, with_instruments)
     else:
         raise ValueError(f"method must be auto, networkx or sparse, not {method!r}")
+    _add_direct(P, direct_relations(G, instrument_filter, actor_kinds), with_instruments)
     P.graph["projection"] = "actors"
     names, kinds = G.nodes.data("name"), G.nodes.data("kind")
     for n, attrs in P.nodes.items():
         attrs.update(name=names[n], kind=kinds[n])
     return P
+
+
+def direct_relations(G: nx.MultiDiGraph, instrument_filter=None, actor_kinds: set[str] | None = None) -> dict:
+    """Edges joining two actors: ``{(a, b): [(type, relation id), ...]}`` with ``a < b``, lists sorted.
+
+    Found on the edge arrays (no Python pass over the actor–instrument edges); ``instrument_filter``
+    applies its edge types (``--avoid member_of``) and avoided nodes; ``actor_kinds`` keeps only
+    relations between actors of those kinds.
+
+    >>> from partnergraph.graph.model.build import load_graph
+    >>> direct_relations(load_graph())[("asean", "viet-nam")]
+    [('member_of', 'viet-nam--member_of--asean')]
+    """
+    nodes, rows, cols, _ = edge_arrays(G)
+    is_actor = _family_mask(G, nodes)
+    both = is_actor[rows] & is_actor[cols] & (rows != cols)
+    kind = G.nodes.data("kind")
+    adjacency = G._succ if G.is_directed() else G._adj  # as in edge_arrays: the plain dicts
+    out: dict[tuple[str, str], list] = {}
+    for r, c in zip(rows[both].tolist(), cols[both].tolist()):
+        u, v = nodes[r], nodes[c]
+        if actor_kinds and not (kind[u] in actor_kinds and kind[v] in actor_kinds):
+            continue
+        if instrument_filter and (u in instrument_filter.avoid_nodes or v in instrument_filter.avoid_nodes):
+            continue
+        ties = adjacency[u][v].items() if G.is_multigraph() else [(None, adjacency[u][v])]
+        kept = [(d.get("type"), k) for k, d in ties if not instrument_filter or instrument_filter.edge_ok(d)]
+        if kept:
+            out.setdefault((min(u, v), max(u, v)), []).extend(kept)
+    return {pair: sorted(ties, key=lambda t: (t[0] or "", str(t[1]))) for pair, ties in out.items()}
+
+
+def _add_direct(P: nx.Graph, direct: dict, with_instruments: bool) -> None:
+    """Put the direct relations on the projection's links (adding a link where the two share no instrument)."""
+    for (a, b), ties in direct.items():
+        if a not in P or b not in P:
+            continue
+        if not P.has_edge(a, b):
+            P.add_edge(a, b, weight=0, by_kind={}, relations=[], **({"instruments": []} if with_instruments else {}))
+        data = P.edges[a, b]
+        data["weight"] += len(ties)
+        data["relations"] = sorted({t for t, _ in ties} | set(data["relations"]))

@@ -16,6 +16,15 @@ How events sort
   "(year not stated)" and ``year_assumed_for_sorting`` says which year placed it.
 * Ties: starts before mentions before ends, then by name.
 
+What is listed
+--------------
+The events of the ties counted (in place by default: ``status``, see
+:mod:`partnergraph.graph.analysis.filters`). ``start``/``end`` select a window: an event is
+*in* it when every day its date can mean lies inside (``2019-08`` is in 2019 but not in
+15 Aug – 31 Dec 2019); an event that may or may not fall inside — a year-less date from a
+source published 2023/2024 asked about 2023 — is listed apart as *uncertain*
+(:func:`timeline_answer`), never silently in or out.
+
 >>> from partnergraph.graph.model.build import load_graph
 >>> rows = timeline(load_graph())
 >>> [(r["date"], r["what"]) for r in rows][:2]
@@ -30,9 +39,11 @@ from datetime import date
 
 import networkx as nx
 
-from partnergraph.graph.model.dates import format_date, parse_date
+from partnergraph.graph.analysis.filters import scope
+from partnergraph.graph.model.dates import as_date, format_date, parse_date
 from partnergraph.graph.model.names import display_name
 from partnergraph.graph.model.schema import get_schema
+from partnergraph.graph.model.timeslice import in_window, possible_days
 
 _FIELD_ORDER = {"start": 0, "mentioned": 1, "end": 2}
 _FIELD_WORD = {"start": "start", "mentioned": "mentioned", "end": "end"}
@@ -75,6 +86,7 @@ def _event(G, attrs, field, what, kind, item, lang) -> dict:
         "status": attrs.get("status") or "", "involves": [],
         "sources": sorted({e["source"] for e in attrs.get("evidence", ())}),
         "_key": (sort_day or date.max, parsed.sort_key()[:3], _FIELD_ORDER[field]),
+        "_days": possible_days(G, attrs, text),
     }
 
 
@@ -94,8 +106,58 @@ def _item_events(G, item, attrs, kind, name, lang):
             yield (item, field, attrs[field]), _event(G, attrs, field, f"{name} ({_FIELD_WORD[field]})", kind, item, lang)
 
 
-def timeline(G: nx.MultiDiGraph, node: str | None = None, *, lang: str = "en") -> list[dict]:
-    """Dated events of the whole graph, or of ``node``, the instruments it is linked to and their relations."""
+def timeline(G: nx.MultiDiGraph, node: str | None = None, *, status="in-place", start=None, end=None,
+             lang: str = "en") -> list[dict]:
+    """Dated events of the whole graph, or of ``node``, the instruments it is linked to and their relations.
+
+    The rows of :func:`timeline_answer` (the events surely in the window ``start``..``end``).
+    """
+    return timeline_answer(G, node, status=status, start=start, end=end, lang=lang)["rows"]
+
+
+def timeline_answer(G: nx.MultiDiGraph, node: str | None = None, *, status="in-place", start=None, end=None,
+                    lang: str = "en") -> dict:
+    """``{"counted", "from", "to", "rows", "uncertain"}``: the events in the window and those that may be.
+
+    >>> from partnergraph.graph.model.build import load_graph
+    >>> answer = timeline_answer(load_graph(), start="2023-01-01", end="2023-12-31")
+    >>> [r["what"] for r in answer["rows"]]
+    ['International Conference on the East Sea (2023) (mentioned)']
+    >>> sorted({r["date"] for r in answer["uncertain"]})
+    ['14–15 Aug (year not stated)', '16 Aug (year not stated)', '27 Sep (year not stated)']
+    """
+    lo, hi = window_bounds(start, end)
+    H, meta = scope(G, status, lang=lang)
+    rows = _events(H, node, lang) if node is None or node in H else []
+    places = [in_window(*r["_days"], lo, hi) for r in rows]
+    for r in rows:
+        del r["_days"]
+    return {"counted": meta, "from": lo.isoformat() if lo else None, "to": hi.isoformat() if hi else None,
+            "rows": [r for r, p in zip(rows, places) if p == "in"],
+            "uncertain": [r for r, p in zip(rows, places) if p == "maybe"] if (lo or hi) else []}
+
+
+def window_bounds(start, end) -> tuple[date | None, date | None]:
+    """The first and last day of a window (either may be None); a month or year means its first / last day."""
+    lo, hi = _window_day(start, first=True), _window_day(end, first=False)
+    if lo and hi and lo > hi:
+        raise ValueError(f"the window starts ({lo.isoformat()}) after it ends ({hi.isoformat()})")
+    return lo, hi
+
+
+def _window_day(value, first: bool) -> date | None:
+    """A window's end: a day; a month or year as given means its first (start) or last (end) day."""
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value
+    parsed = parse_date(str(value))
+    if not parsed.year_known or parsed.is_range:
+        return as_date(value)  # raises the DateError that says what to write
+    return parsed.lower if first else parsed.upper
+
+
+def _events(G: nx.MultiDiGraph, node: str | None, lang: str) -> list[dict]:
     label = get_schema().edge_label
     if node is None:
         nodes, edges = list(G.nodes), list(G.edges(keys=True))

@@ -1,62 +1,40 @@
-"""Who sits at the centre, and who brokers between otherwise separate partners.
+"""The engines: every measure's scores, on arrays or through networkx's reference functions.
 
-:func:`centrality` scores every node of the full actor–instrument graph (direction
-ignored, parallel edges counted as ``weight``) or of the actor projection
-(:mod:`partnergraph.graph.analysis.projection`, ``weight`` = shared instruments) with one
-of :data:`MEASURES`, ranks them, and explains the top entries in words computed
-from the data ("bridges Republic of Korea and Viet Nam (no direct link) through
-2 agreements ...").
+The graph is read once into a :class:`CompactGraph` (node ids + symmetric scipy CSR weight
+matrix, built by :func:`partnergraph.graph.analysis.projection.edge_arrays` or
+:func:`partnergraph.graph.analysis.projection.actor_weights`), then degree and weighted degree
+are row counts and sums, PageRank is networkx's own scipy power iteration run on that matrix,
+eigenvector centrality is networkx's ARPACK call (``scipy.sparse.linalg.eigs``) on the largest
+component's rows, and betweenness and closeness run in igraph's C code: betweenness from the
+same seeded sources networkx would draw, rescaled exactly as networkx does (large sampled runs
+are split over the CPUs in worker processes), closeness rescaled to networkx's Wasserman–Faust
+variant. ``engine="networkx"`` runs networkx's functions themselves (the reference); the
+registry (:mod:`partnergraph.graph.analysis.centrality.measures`) names the engine of each
+measure. Figures: docs/analysis.md.
 
-========================  ============================================================
-``degree``                number of distinct neighbours (partners on the projection)
-``weighted_degree``       sum of ``weight``: relations (full) or shared instruments (projection)
-``betweenness``           networkx ``betweenness_centrality`` (normalised, hop counts); exact,
-                          or sampled from ``sample`` seeded sources (reproducible)
-``closeness``             networkx ``closeness_centrality`` (hop counts)
-``eigenvector``           networkx ``eigenvector_centrality_numpy`` (``weight``)
-``pagerank``              networkx ``pagerank`` (``weight``, alpha 0.85)
-========================  ============================================================
-
-The scores are those of networkx's functions named above (tests compare them on
-the seed, on synthetic graphs and on awkward small graphs), but by default
-(``engine="auto"``) they are computed on arrays, never on a networkx graph: the
-graph is read once into a :class:`CompactGraph` (node ids + symmetric scipy CSR
-weight matrix, built by :func:`partnergraph.graph.analysis.projection.edge_arrays` or
-:func:`partnergraph.graph.analysis.projection.actor_weights`), then degree and weighted
-degree are row counts and sums, PageRank is networkx's own scipy power iteration
-run on that matrix, eigenvector centrality is networkx's ARPACK call
-(``scipy.sparse.linalg.eigs``) on the largest component's rows, and betweenness and
-closeness run in igraph's C code: betweenness from the same seeded sources
-networkx would draw, rescaled exactly as networkx does (large sampled runs are
-split over the CPUs in worker processes), closeness rescaled to networkx's
-Wasserman–Faust variant. ``engine="networkx"`` runs networkx's functions
-themselves (the reference). :data:`ENGINES` lists the engine of each measure;
-the result's ``engine`` says which one ran. Figures: docs/analysis.md.
-
->>> from partnergraph.graph.model.build import load_graph
->>> result = centrality(load_graph(), "betweenness", projection="actors", top=3)
->>> [(r["rank"], r["name"]) for r in result["rows"]]
-[(1, 'European Union'), (2, 'Viet Nam'), (3, 'Association of Southeast Asian Nations')]
->>> result["method"], result["engine"]
-('exact', 'igraph')
+scipy and igraph are imported inside the functions that use them: the CLI imports this package
+for ``partnergraph centrality --help`` and ``path``, and ``import scipy.sparse`` alone costs
+~0.15 s of start-up (``python -X importtime``), igraph ~0.05 s.
 """
 
 from __future__ import annotations
 
-import heapq
+import multiprocessing
 import os
+import pickle
 import random
 import weakref
-from collections import Counter
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 
 import networkx as nx
 import numpy as np
 
-from partnergraph.graph.model.names import display_name
-from partnergraph.graph.model.schema import get_schema
+from partnergraph.graph.analysis.centrality.measures import ENGINES, MEASURES
+from partnergraph.graph.analysis.filters import counted
+from partnergraph.graph.analysis.projection import actor_weights, edge_arrays, gc_paused
 from partnergraph.graph.model.timeslice import as_of as slice_as_of
 
-MEASURES = ("degree", "weighted_degree", "betweenness", "closeness", "eigenvector", "pagerank")
 
 
 class CompactGraph:
@@ -94,8 +72,6 @@ class CompactGraph:
 
     def to_networkx(self) -> nx.Graph:
         """The same graph as a networkx ``Graph`` (``weight`` edge attribute), node attributes included."""
-        from partnergraph.graph.analysis.projection import gc_paused
-
         U = nx.Graph()
         U.graph.update(self.graph)
         with gc_paused():
@@ -113,8 +89,6 @@ def compact_full(G: nx.MultiDiGraph) -> CompactGraph:
     """``G`` undirected as a :class:`CompactGraph`: ``weight`` = number of relations between the two nodes."""
     from scipy import sparse
 
-    from partnergraph.graph.analysis.projection import edge_arrays
-
     nodes, rows, cols, counts = edge_arrays(G)
     n = len(nodes)
     W = sparse.coo_array((counts, (rows, cols)), shape=(n, n)).tocsr()
@@ -129,8 +103,6 @@ def compact_full(G: nx.MultiDiGraph) -> CompactGraph:
 
 def compact_actors(G: nx.MultiDiGraph) -> CompactGraph:
     """The actor projection's weights (shared instruments) as a :class:`CompactGraph`, no lists built."""
-    from partnergraph.graph.analysis.projection import actor_weights
-
     actors, W = actor_weights(G)
     W.sort_indices()
     names, kinds = G.nodes.data("name"), G.nodes.data("kind")
@@ -176,17 +148,18 @@ def undirected_weighted(G: nx.MultiDiGraph) -> nx.Graph:
     return compact_full(G).to_networkx()
 
 
-def analysis_graph(G: nx.MultiDiGraph, projection: str | None = None, as_of=None) -> nx.Graph:
-    """The graph a measure runs on, as networkx: ``G`` as of a day, full (undirected, weighted) or projected on actors.
+def analysis_graph(G: nx.MultiDiGraph, projection: str | None = None, as_of=None, status="in-place") -> nx.Graph:
+    """The graph a measure runs on, as networkx: the ties ``status`` counts (in place by default; see
+    :mod:`partnergraph.graph.analysis.filters`), as known on ``as_of``, full (undirected, weighted) or
+    projected on actors.
 
     The arrays it is built from are kept with it, so :func:`scores` on it does not convert it back.
     The projection's links carry ``weight`` only (no ``by_kind`` or instrument lists: see
     :func:`partnergraph.graph.analysis.projection.actor_projection` for those).
     """
-    from partnergraph.graph.analysis.projection import gc_paused
-
     with gc_paused():
-        H = slice_as_of(G, as_of) if as_of else G
+        H = counted(G, status)
+        H = slice_as_of(H, as_of) if as_of else H
         C = compact_graph(H, projection)
         U = C.to_networkx()
     _COMPACT[U] = C
@@ -286,11 +259,6 @@ def _igraph_split(n: int, edges: np.ndarray, measure: str, vertices: list[int], 
 
 def _pieces_in_workers(n: int, edges: np.ndarray, measure: str, pieces: list[list[int]], report) -> list | None:
     """The pieces' results, in order, from one worker process per usable CPU; None if workers fail."""
-    import multiprocessing
-    import pickle
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-    from concurrent.futures.process import BrokenProcessPool
-
     parts: list = [None] * len(pieces)
     total, done = sum(map(len, pieces)), 0
     try:
@@ -383,11 +351,6 @@ def _has_igraph() -> bool:
     return True
 
 
-#: The engine each measure runs on with ``engine="auto"`` (betweenness and closeness fall back to networkx without igraph).
-ENGINES = {"degree": "scipy", "weighted_degree": "scipy", "betweenness": "igraph", "closeness": "igraph",
-           "eigenvector": "scipy ARPACK", "pagerank": "scipy"}
-
-
 def engine_used(measure: str, engine: str = "auto") -> str:
     """The engine :func:`scores` uses for ``measure`` with ``engine`` (``auto``, ``igraph`` or ``networkx``)."""
     if engine == "networkx" or (ENGINES[measure] == "igraph" and engine == "auto" and not _has_igraph()):
@@ -409,8 +372,6 @@ def scores(U, measure: str, *, sample: int | None = None, seed: int = 0, engine:
         sample = None
     if engine_used(measure, engine) == "networkx":
         return _scores_networkx(U if isinstance(U, nx.Graph) else U.to_networkx(), measure, sample, seed)
-    from partnergraph.graph.analysis.projection import gc_paused
-
     with gc_paused():
         return _scores_arrays(compact_of(U), measure, sample, seed, progress)
 
@@ -475,183 +436,3 @@ def eigenvector_largest_component(U) -> dict:
     return dict(zip(C.nodes, values.tolist()))
 
 
-# --- why ------------------------------------------------------------------------------
-
-
-def _short(G, node, lang="en") -> str:
-    attrs = G.nodes[node]
-    if lang == "en" and attrs.get("short_name") and attrs.get("family") == "instrument":
-        return attrs["short_name"]
-    return display_name(attrs, lang)
-
-
-def families(G: nx.MultiDiGraph) -> dict:
-    """``{node: family}``: one pass, then plain dict look-ups (the node views cost ~20x more per look-up)."""
-    return dict(G.nodes(data="family"))
-
-
-def instruments_of(G: nx.MultiDiGraph, actor: str, family: dict | None = None) -> set[str]:
-    """Instruments linked to ``actor`` by an edge in either direction (``family``: see :func:`families`)."""
-    fam = family if family is not None else G.nodes.data("family")
-    return {m for m in nx.all_neighbors(G, actor) if fam[m] == "instrument"}
-
-
-def partners(G: nx.MultiDiGraph, actor: str, family: dict | None = None) -> dict[str, set[str]]:
-    """Actors sharing an instrument with ``actor``, each with the instruments shared."""
-    fam = family if family is not None else G.nodes.data("family")
-    out: dict[str, set[str]] = {}
-    for inst in instruments_of(G, actor, fam):
-        for other in nx.all_neighbors(G, inst):
-            if other != actor and fam[other] == "actor":
-                out.setdefault(other, set()).add(inst)
-    return out
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
-def _plural_label(n: int, label: str) -> str:
-    """'1 agreement', '2 missions or operations', '2 policies or frameworks'."""
-    if n == 1:
-        return f"1 {label}"
-
-    def plural(word: str) -> str:
-        return word[:-1] + "ies" if word.endswith("y") else word + "s"
-
-    return f"{n} " + " or ".join(plural(part) for part in label.split(" or "))
-
-
-def _kinds_phrase(G, instruments) -> str:
-    schema = get_schema()
-    counts = Counter(G.nodes[i]["kind"] for i in instruments)
-    parts = [_plural_label(c, schema.kind_label(k).lower()) for k, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
-#: How many of a hub's partners (the most linked) are searched for a bridged pair.
-BRIDGE_SEARCH = 30
-
-
-def best_bridge(G: nx.MultiDiGraph, actor: str, shared: dict[str, set[str]] | None = None, family: dict | None = None):
-    """Two partners of ``actor`` that share no instrument with each other, linked through ``actor``.
-
-    Picks the pair whose weaker link is strongest, then whose shared instruments have most kinds in
-    common (e.g. both through an agreement), then by name. Returns (a, b, instruments) or None.
-    """
-    shared = shared if shared is not None else partners(G, actor, family)
-    top = sorted(shared, key=lambda p: (-len(shared[p]), p))[:BRIDGE_SEARCH]
-    own = {p: instruments_of(G, p, family) for p in top}
-    kind = G.nodes.data("kind")
-    best, best_key = None, None
-    for i, a in enumerate(top):
-        for b in top[i + 1:]:
-            if own[a] & own[b]:
-                continue
-            common = {kind[x] for x in shared[a]} & {kind[x] for x in shared[b]}
-            key = (-min(len(shared[a]), len(shared[b])), -len(common), -len(shared[a]) - len(shared[b]), a, b)
-            if best_key is None or key < best_key:
-                via = sorted(x for x in shared[a] | shared[b] if kind[x] in common) or sorted(shared[a] | shared[b])
-                best, best_key = (a, b, via), key
-    return best
-
-
-def why(G: nx.MultiDiGraph, node: str, measure: str, projection: str | None = None, family: dict | None = None) -> str:
-    """One sentence, from the data, saying why ``node`` scores as it does (``family``: see :func:`families`)."""
-    attrs = G.nodes[node]
-    if attrs.get("family") == "instrument":
-        members = sorted({display_name(G.nodes[m]) for m in nx.all_neighbors(G, node) if G.nodes[m]["family"] == "actor"})
-        linked = sum(1 for m in set(nx.all_neighbors(G, node)) if G.nodes[m]["family"] == "instrument")
-        text = f"joins {_plural(len(members), 'actor')}"
-        text += f" ({', '.join(members[:4])}{', …' if len(members) > 4 else ''})" if members else ""
-        return text + (f" and {_plural(linked, 'linked instrument')}" if linked else "")
-    if measure in ("degree", "weighted_degree") and projection != "actors":
-        types = Counter(d["type"] for *_, d in list(G.out_edges(node, data=True)) + list(G.in_edges(node, data=True)))
-        label = get_schema().edge_label
-        return f"{_plural(sum(types.values()), 'relation')}: " + ", ".join(
-            f"{label(t)} ×{c}" for t, c in sorted(types.items(), key=lambda kv: (-kv[1], kv[0])))
-    shared = partners(G, node, family)
-    total = len(set().union(*shared.values())) if shared else 0
-    if not shared:
-        return "shares no instrument with another actor"
-    strongest = max(shared, key=lambda p: (len(shared[p]), p))
-    base = (f"shares {_plural(total, 'instrument')} with {_plural(len(shared), 'actor')}; "
-            f"most with {display_name(G.nodes[strongest])} ({len(shared[strongest])})")
-    if measure in ("degree", "weighted_degree"):
-        return base
-    bridge = best_bridge(G, node, shared, family)
-    if bridge is None:
-        return base + "; its partners also share instruments directly"
-    a, b, via = bridge
-    a, b = sorted((a, b), key=lambda n: display_name(G.nodes[n]))
-    names = ", ".join(_short(G, x) for x in via[:3]) + (", …" if len(via) > 3 else "")
-    return (f"bridges {display_name(G.nodes[a])} and {display_name(G.nodes[b])} (no direct link) "
-            f"through {_kinds_phrase(G, via)} ({names}); {base}")
-
-
-# --- the ranked answer ----------------------------------------------------------------
-
-
-def centrality(
-    G: nx.MultiDiGraph,
-    measure: str = "pagerank",
-    *,
-    projection: str | None = None,
-    kind: list[str] | None = None,
-    as_of=None,
-    top: int | None = 10,
-    sample: int | None = None,
-    seed: int = 0,
-    explain: int = 5,
-    engine: str = "auto",
-    lang: str = "en",
-    graph: nx.Graph | None = None,
-    progress=None,
-) -> dict:
-    """Rank nodes by ``measure``; the first ``explain`` rows get a ``why``.
-
-    ``kind`` (node kinds or groups such as ``state`` or ``actor``) filters the *listing*, not the
-    graph the scores are computed on. ``graph`` lets a caller pass a prepared analysis graph
-    (see :func:`analysis_graph`) to score several measures without rebuilding it.
-    ``progress(done, total)`` is called while a long betweenness or closeness job runs.
-    """
-    if measure not in MEASURES:
-        raise ValueError(f"unknown measure {measure!r}; use one of {', '.join(MEASURES)}")
-    from partnergraph.graph.analysis.projection import gc_paused
-
-    with gc_paused():
-        H = slice_as_of(G, as_of) if as_of else G
-        U = graph if graph is not None else compact_graph(H, projection)
-        values = scores(U, measure, sample=sample, seed=seed, engine=engine, progress=progress)
-        return _ranked(H, U, values, measure, projection, kind, as_of, top, sample, seed, explain, engine, lang)
-
-
-def _ranked(H, U, values, measure, projection, kind, as_of, top, sample, seed, explain, engine, lang) -> dict:
-    sampled = measure == "betweenness" and sample is not None and sample < U.number_of_nodes()
-    kinds = get_schema().expand(kind) if kind else None
-    node_kind = H.nodes.data("kind")
-    listed = [n for n in U if kinds is None or node_kind[n] in kinds]
-
-    def order(n):
-        return (-values[n], n)
-
-    listed = heapq.nsmallest(top, listed, key=order) if top else sorted(listed, key=order)
-    family = families(H) if explain else None
-    rows = []
-    for rank, node in enumerate(listed, 1):
-        attrs = H.nodes[node]
-        rows.append({
-            "rank": rank, "id": node, "name": display_name(attrs, lang), "kind": attrs["kind"],
-            "score": round(float(values[node]), 6),
-            "why": why(H, node, measure, projection, family) if rank <= explain else "",
-        })
-    return {
-        "measure": measure,
-        "graph": "actor projection" if projection == "actors" else "full graph",
-        "as_of": str(as_of) if as_of else None,
-        "nodes": U.number_of_nodes(),
-        "edges": U.number_of_edges(),
-        "method": f"sampled: {sample} seeded sources (seed {seed})" if sampled else "exact",
-        "engine": engine_used(measure, engine),
-        "rows": rows,
-    }

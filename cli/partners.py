@@ -1,0 +1,114 @@
+"""partners, communities: who X's partners are, and which groups the actors form."""
+
+from __future__ import annotations
+
+import click
+
+from .common import UserError, data_option, emit, emit_json, format_option, lang_option, load, resolve
+from .options import as_of_option, echo_counted, status_option, strict_needs_as_of, strict_option
+
+_WORDS = {
+    "en": {"partners": "{name}: {n} partner(s).", "tentative": "  [only tentative]", "since": "  since {date}",
+           "groups": "{method}; modularity {q}; {n} group(s), {k} isolated: {names}.", "none": "none",
+           "held": "held together by", "members": "{n} members"},
+    "vi": {"partners": "{name}: {n} đối tác.", "tentative": "  [chỉ mới dự kiến]", "since": "  từ {date}",
+           "groups": "{method}; độ mô-đun {q}; {n} nhóm, {k} chủ thể đứng riêng: {names}.", "none": "không có",
+           "held": "gắn kết bởi", "members": "{n} thành viên"},
+}
+
+
+@click.command()
+@click.argument("name")
+@status_option
+@as_of_option
+@strict_option
+@click.option("--kind", multiple=True, metavar="KIND",
+              help="Only partners of these kinds (state, union, actor groups...) or ties through these instrument kinds "
+                   "(agreement, partnership...). Repeatable.")
+@data_option
+@format_option
+@lang_option
+def partners(name, status, as_of, strict, kind, data, fmt, lang):
+    """NAME's partners: actors tied to it directly or through an instrument, one row each.
+
+    Each row: the partner, the instruments (kind, status, dates) or direct relations that
+    tie them, since when, and the evidence quote and source of every tie.
+
+    \b
+    Examples:
+      partnergraph partners "Viet Nam"
+      partnergraph partners EU --status all          # with the partnerships only sought
+      partnergraph partners EU --kind state --format csv
+      partnergraph partners "Viet Nam" --as-of 2020-01-01
+      partnergraph partners VN --kind agreement --lang vi
+    """
+    from partnergraph.graph.analysis.partners import BadKind, partner_rows, partners as find
+
+    strict_needs_as_of(strict, as_of)
+    G = load(data)
+    node = resolve(G, name)
+    if G.nodes[node]["family"] != "actor":
+        raise UserError(f"{G.nodes[node]['name']} is an instrument ({G.nodes[node]['kind']}); 'partners' lists an actor's "
+                        f"partners (try 'partnergraph show {node}').")
+    try:
+        result = find(G, node, status=status, as_of=as_of, strict=strict, kind=list(kind) or None, lang=lang)
+    except BadKind as exc:
+        raise UserError(f"--kind: {exc}")
+    except LookupError as exc:
+        raise UserError(str(exc))
+    if fmt == "json":
+        emit_json(result)
+        return
+    echo_counted(result["counted"], fmt, lang)
+    rows = partner_rows(result, lang)
+    if fmt == "csv":
+        emit(rows, fmt, ["partner", "kind", "through", "since", "tentative", "flags", "evidence", "sources"])
+        return
+    words = _WORDS[lang]
+    click.echo(words["partners"].format(name=result["actor"], n=len(rows)))
+    for row in rows:
+        click.echo()
+        mark = words["tentative"] if row["tentative"] else ""
+        click.secho(f"{row['partner']}", bold=True, nl=False)
+        click.echo(f"  ({row['kind']}){mark}" + (words["since"].format(date=row["since"]) if row["since"] else ""))
+        for tie in row["through"]:
+            click.echo(f"  · {tie}")
+        for flag in row["flags"]:
+            click.echo(f"  ⚑ {flag}")
+        for quote in row["evidence"]:
+            click.echo(f"    {quote}")
+
+
+@click.command()
+@status_option
+@as_of_option
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the Louvain method (same seed, same groups).")
+@click.option("--resolution", type=click.FloatRange(min=0, min_open=True), default=1.0, show_default=True,
+              help="Louvain resolution: above 1 smaller groups, below 1 larger ones.")
+@data_option
+@format_option
+@lang_option
+def communities(status, as_of, seed, resolution, data, fmt, lang):
+    """Groups of actors more tied to each other than to the rest (Louvain), and what holds each together.
+
+    \b
+    Examples:
+      partnergraph communities
+      partnergraph communities --status all --format json
+      partnergraph communities --seed 3 --resolution 1.5
+    """
+    from partnergraph.graph.analysis.communities import communities as groups
+
+    result = groups(load(data), status=status, as_of=as_of, seed=seed, resolution=resolution, lang=lang)
+    if fmt == "json":
+        emit_json(result)
+        return
+    words = _WORDS[lang]
+    rows = [{"group": g["group"], "size": g["size"], "members": g["members"],
+             words["held"]: [f"{i['name']} ({words['members'].format(n=i['members'])})" for i in g["instruments"]]
+             + [f"{r['label']} ×{r['count']}" for r in g["relations"]]} for g in result["groups"]]
+    echo_counted(result["counted"], fmt, lang)
+    if fmt == "table":
+        click.echo(words["groups"].format(method=result["method"], q=result["modularity"], n=len(rows),
+                                          k=len(result["isolated"]), names=", ".join(result["isolated"]) or words["none"]))
+    emit(rows, fmt, ["group", "size", "members", words["held"]])

@@ -13,7 +13,6 @@ file and line, and raises :class:`DatasetError`; nothing is returned half-loaded
 from __future__ import annotations
 
 import gc
-import json
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -22,17 +21,18 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
 
-import yaml
-
 from partnergraph.graph.model.dates import DateError, parse_date
 from partnergraph.graph.model.fileschema import dataset_json_schema
-from partnergraph.graph.model.schema import SafeLoader, Schema, get_schema
+from partnergraph.graph.model.inputs import InputError, read_data, read_text
+from partnergraph.graph.model.schema import Schema, get_schema
 
 SECTIONS = ("sources", "actors", "instruments", "relations")
 DATA_SUFFIXES = (".yaml", ".yml", ".json")
 LONG_LOAD_BYTES = 50_000_000  # from this size on, loading reports progress (63 MB: ~5 s of checking)
 PROGRESS_EVERY = 5000  # records between progress reports
 DATE_FIELDS = ("start", "end", "mentioned")
+ID = re.compile(r"[a-z0-9][a-z0-9._-]*")  # matched whole (fullmatch): "x\n" is not an id
+MAX_MESSAGE = 300  # characters of a value quoted in a problem
 
 
 @dataclass(frozen=True)
@@ -94,50 +94,17 @@ def data_files(paths: Iterable[str | Path]) -> list[Path]:
 # --- reading files with line numbers -------------------------------------------------
 
 
-def _yaml_lines(node: yaml.Node, path: tuple = ()) -> dict[tuple, int]:
-    """Line (1-based) of every mapping value and sequence item, by its path."""
-    lines = {path: node.start_mark.line + 1}
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            lines.update(_yaml_lines(value, path + (key.value,)))
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            lines.update(_yaml_lines(item, path + (index,)))
-    return lines
-
-
 def _read(path: Path, problems: list[Problem]) -> tuple[Any, dict[tuple, int]]:
-    name = str(path)
+    """The data of one file through the input boundary (bounded, strict); problems are collected."""
     try:
-        text = path.read_text("utf-8")
-    except FileNotFoundError:
-        problems.append(Problem(name, None, "", "file not found; check the path given to --data"))
+        parsed = read_data(path, what="dataset file")
+    except InputError as exc:
+        message = exc.message
+        if message.startswith("dataset file not found"):
+            message += " given to --data"
+        problems.append(Problem(exc.where, exc.line, "", message))
         return None, {}
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(Problem(name, None, "", f"cannot read the file ({exc}); it must be UTF-8 text"))
-        return None, {}
-    if path.suffix == ".json":
-        try:
-            return json.loads(text), {}
-        except json.JSONDecodeError as exc:
-            problems.append(Problem(name, exc.lineno, "", f"not valid JSON: {exc.msg}"))
-            return None, {}
-    try:
-        loader = SafeLoader(text)
-        try:
-            node = loader.get_single_node()
-            data = loader.construct_document(node) if node is not None else None
-        finally:
-            loader.dispose()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        problems.append(Problem(name, line, "", f"not valid YAML: {exc.problem or exc.context}; check indentation and quoting"))
-        return None, {}
-    except yaml.YAMLError as exc:
-        problems.append(Problem(name, None, "", f"not valid YAML: {exc}"))
-        return None, {}
-    return data, (_yaml_lines(node) if node is not None else {})
+    return parsed.data, parsed.lines
 
 
 def _line(lines: dict[tuple, int], path: tuple) -> int | None:
@@ -240,9 +207,13 @@ class _Validator:
         for error in errors:
             location = "/".join(str(p) for p in error.absolute_path)
             text = _schema_message(error)
+            if len(text) > MAX_MESSAGE:
+                text = text[:MAX_MESSAGE] + "…"
             path = (section, index, *error.absolute_path, *_extra_key(error))
             self.problem(origin, f"{location}: {text}" if location else text, _line(lines, path))
         if errors:
+            return
+        if not self._check_texts(section, record, origin, lines, (section, index)):
             return
         self._check_dates(record, origin, lines, (section, index))
         if section == "sources":
@@ -259,6 +230,33 @@ class _Validator:
             self.origins[id(record)] = origin
             self.dataset.nodes[record["id"]] = record
 
+    def _check_texts(self, section: str, record: dict, origin: Origin, lines: dict, path: tuple) -> bool:
+        """What JSON Schema cannot say: ids matched whole, no name or quote of whitespace only."""
+        ok = True
+        for key in ("id", "from", "to") if section == "relations" else ("id",):
+            value = record.get(key)
+            if value is not None and not ID.fullmatch(value):
+                self.problem(origin, f"{key}: {value[:60]!r} is not an id: use lower-case letters, digits, '.', '_' "
+                                     "and '-' only (no spaces or line breaks)", _line(lines, path + (key,)))
+                ok = False
+        for key in ("name", "title", "publisher", "short_name", "name_vi"):
+            if isinstance(record.get(key), str) and not record[key].strip():
+                self.problem(origin, f"{key}: is only white space; write the text or leave the field out",
+                             _line(lines, path + (key,)))
+                ok = False
+        quoted = [("evidence", i, e) for i, e in enumerate(record.get("evidence", []))]
+        quoted += [("counts", i, c) for i, c in enumerate(record.get("counts", []))]
+        for key, i, item in quoted:
+            if not item["quote"].strip():
+                self.problem(origin, f"{key}/{i}/quote: is only white space; quote the words of the source",
+                             _line(lines, path + (key, i, "quote")))
+                ok = False
+            if key == "evidence" and not ID.fullmatch(item["source"]):
+                self.problem(origin, f"evidence/{i}/source: {item['source'][:60]!r} is not a source id",
+                             _line(lines, path + (key, i, "source")))
+                ok = False
+        return ok
+
     def _schema_errors(self, section: str, record: Any) -> list:
         """Every JSON Schema error of a record, from jsonschema (the reference implementation)."""
         if section not in self.record_validators:
@@ -274,13 +272,22 @@ class _Validator:
         try:
             parse_date(record["published"])
         except DateError as exc:
-            self.problem(origin, f"published: {exc}")
+            self.problem(origin, f"published: {exc}", origin.field_lines.get("published"))
         if "file" in record:
-            text_path = (path.parent / record["file"]).resolve()
-            try:
-                self.source_texts[record["id"]] = text_path.read_text("utf-8")
-            except OSError:
-                self.problem(origin, f"file: source text {record['file']!r} not found next to {path.name}")
+            folder = path.parent.resolve()
+            text_path = (folder / record["file"]).resolve()
+            line = origin.field_lines.get("file")
+            if not text_path.is_relative_to(folder):
+                self.problem(origin, f"file: source text {record['file']!r} is outside the folder of {path.name}; "
+                                     "keep source texts in that folder or below it", line)
+            else:
+                try:
+                    self.source_texts[record["id"]] = read_text(text_path, what="source text", source_text=True)
+                except InputError as exc:
+                    if exc.message.startswith("source text not found"):
+                        self.problem(origin, f"file: source text {record['file']!r} not found next to {path.name}", line)
+                    else:
+                        self.problems.append(Problem(exc.where, exc.line, f"source text of {origin.where}", exc.message))
         self.dataset.sources[record["id"]] = record
 
     def _check_dates(self, record: dict, origin: Origin, lines: dict, path: tuple) -> None:
@@ -291,6 +298,12 @@ class _Validator:
                     parsed[name] = parse_date(record[name])
                 except DateError as exc:
                     self.problem(origin, f"{name}: {exc}", _line(lines, path + (name,)))
+        for i, count in enumerate(record.get("counts", [])):
+            if "as_of" in count:
+                try:
+                    parse_date(count["as_of"])
+                except DateError as exc:
+                    self.problem(origin, f"counts/{i}/as_of: {exc}", _line(lines, path + ("counts", i, "as_of")))
         if "start" in parsed and "end" in parsed and parsed["start"].sort_key() > parsed["end"].sort_key():
             self.problem(origin, f"end {record['end']!r} is before start {record['start']!r}")
 

@@ -23,7 +23,7 @@ from typing import Any, Iterable
 
 from partnergraph.graph.model.dates import DateError, parse_date
 from partnergraph.graph.model.fileschema import dataset_json_schema
-from partnergraph.graph.model.inputs import InputError, read_data, read_text
+from partnergraph.graph.model.inputs import INT_RANGE, InputError, check_value, read_data, read_text
 from partnergraph.graph.model.schema import Schema, get_schema
 
 SECTIONS = ("sources", "actors", "instruments", "relations")
@@ -31,7 +31,7 @@ DATA_SUFFIXES = (".yaml", ".yml", ".json")
 LONG_LOAD_BYTES = 50_000_000  # from this size on, loading reports progress (63 MB: ~5 s of checking)
 PROGRESS_EVERY = 5000  # records between progress reports
 DATE_FIELDS = ("start", "end", "mentioned")
-ID = re.compile(r"[a-z0-9][a-z0-9._-]*")  # matched whole (fullmatch): "x\n" is not an id
+_NAMES = ("name", "title", "publisher", "short_name", "name_vi")  # texts that must say something
 MAX_MESSAGE = 300  # characters of a value quoted in a problem
 
 
@@ -97,7 +97,7 @@ def data_files(paths: Iterable[str | Path]) -> list[Path]:
 def _read(path: Path, problems: list[Problem]) -> tuple[Any, dict[tuple, int]]:
     """The data of one file through the input boundary (bounded, strict); problems are collected."""
     try:
-        parsed = read_data(path, what="dataset file")
+        parsed = read_data(path, what="dataset file", shape_checked=True)  # records: by JSON Schema and check_value
     except InputError as exc:
         message = exc.message
         if message.startswith("dataset file not found"):
@@ -203,7 +203,16 @@ class _Validator:
         fields = record if isinstance(record, dict) else {}
         origin = Origin(str(path), _line(lines, (section, index)), where,
                         {k: lines.get((section, index, k)) for k in fields} if lines else {})
-        errors = [] if self.quick_checks[section](record) else self._schema_errors(section, record)
+        valid = self.quick_checks[section](record)
+        try:  # what the schema leaves open (review notes) or a record it rejects: bounded before a closer look
+            if not valid:
+                check_value(record, str(path), origin.line)
+            elif "review" in record:
+                check_value(record["review"], str(path), _line(lines, (section, index, "review")))
+        except InputError as exc:
+            self.problem(origin, exc.message, exc.line)
+            return
+        errors = [] if valid else self._schema_errors(section, record)
         for error in errors:
             location = "/".join(str(p) for p in error.absolute_path)
             text = _schema_message(error)
@@ -231,31 +240,29 @@ class _Validator:
             self.dataset.nodes[record["id"]] = record
 
     def _check_texts(self, section: str, record: dict, origin: Origin, lines: dict, path: tuple) -> bool:
-        """What JSON Schema cannot say: ids matched whole, no name or quote of whitespace only."""
-        ok = True
-        for key in ("id", "from", "to") if section == "relations" else ("id",):
+        """What JSON Schema cannot say: an id matched whole (its pattern's ``$`` lets "x\\n" through), no
+        name or quote of white space only, counts that fit in 64 bits. References (from, to, evidence
+        sources) need no check of their own: only a valid id can match them."""
+        problems = []
+        rid = record.get("id")
+        if rid is not None and rid[-1] == "\n":
+            problems.append((f"id: {rid[:60]!r} is not an id: use lower-case letters, digits, '.', '_' and '-' only "
+                             "(no spaces or line breaks)", ("id",)))
+        for key in _NAMES:
             value = record.get(key)
-            if value is not None and not ID.fullmatch(value):
-                self.problem(origin, f"{key}: {value[:60]!r} is not an id: use lower-case letters, digits, '.', '_' "
-                                     "and '-' only (no spaces or line breaks)", _line(lines, path + (key,)))
-                ok = False
-        for key in ("name", "title", "publisher", "short_name", "name_vi"):
-            if isinstance(record.get(key), str) and not record[key].strip():
-                self.problem(origin, f"{key}: is only white space; write the text or leave the field out",
-                             _line(lines, path + (key,)))
-                ok = False
-        quoted = [("evidence", i, e) for i, e in enumerate(record.get("evidence", []))]
-        quoted += [("counts", i, c) for i, c in enumerate(record.get("counts", []))]
-        for key, i, item in quoted:
-            if not item["quote"].strip():
-                self.problem(origin, f"{key}/{i}/quote: is only white space; quote the words of the source",
-                             _line(lines, path + (key, i, "quote")))
-                ok = False
-            if key == "evidence" and not ID.fullmatch(item["source"]):
-                self.problem(origin, f"evidence/{i}/source: {item['source'][:60]!r} is not a source id",
-                             _line(lines, path + (key, i, "source")))
-                ok = False
-        return ok
+            if value is not None and value[0].isspace() and not value.strip():
+                problems.append((f"{key}: is only white space; write the text or leave the field out", (key,)))
+        for i, item in enumerate(record.get("evidence", ())):
+            if item["quote"][0].isspace() and not item["quote"].strip():
+                problems.append((f"evidence/{i}/quote: is only white space; quote the words of the source", ("evidence", i, "quote")))
+        for i, count in enumerate(record.get("counts", ())):
+            if count["quote"][0].isspace() and not count["quote"].strip():
+                problems.append((f"counts/{i}/quote: is only white space; quote the words of the source", ("counts", i, "quote")))
+            if not -INT_RANGE <= count["value"] < INT_RANGE:
+                problems.append((f"counts/{i}/value: does not fit in 64 bits", ("counts", i, "value")))
+        for message, where in problems:
+            self.problem(origin, message, _line(lines, path + where))
+        return not problems
 
     def _schema_errors(self, section: str, record: Any) -> list:
         """Every JSON Schema error of a record, from jsonschema (the reference implementation)."""

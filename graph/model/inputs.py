@@ -55,6 +55,16 @@ _NOT_TEXT = re.compile(
 _NOT_SOURCE_TEXT = re.compile(_NOT_TEXT.pattern.replace("\\x0b-\\x1f", "\\x0b\\x0e-\\x1f", 1))
 
 
+# The same test on UTF-8 bytes, fast at any size: printable ASCII is deleted first (bytes.translate),
+# and what is left (controls and multi-byte sequences, which stay whole) is searched.
+_TEXT_BYTES = bytes(range(0x20, 0x7F)) + b"\t\n"
+_SOURCE_TEXT_BYTES = _TEXT_BYTES + b"\r\x0c"
+_NOT_TEXT_UTF8 = re.compile(rb"[\x00-\x1f\x7f]|\xc2[\x80-\x9f]|\xef\xb7[\x90-\xaf]|\xef\xbf[\xbe\xbf]"
+                            rb"|[\xf0-\xf4][\x8f\x9f\xaf\xbf]\xbf[\xbe\xbf]")
+# JSON escapes that may stand for something that is not text (or a surrogate pair, checked after parsing).
+_SUSPECT_ESCAPE = re.compile(r"\\u(?:[dD][89a-fA-F]|[fF][dD][dDeE]|[fF]{3}[eEfF]|00[01]|007[fF]|00[89])")
+
+
 class InputError(ValueError):
     """Input that cannot be used: ``where`` (a file name or what was read), ``line`` (1-based or None)."""
 
@@ -104,7 +114,8 @@ def decode(data: bytes, where: str, *, source_text: bool = False) -> str:
         raise InputError(where, line, f"not UTF-8: byte 0x{data[exc.start]:02x} at byte offset {exc.start} "
                                       "(save the file as UTF-8)") from None
     text = text.removeprefix("\ufeff")
-    check_text(text, where, source_text=source_text)
+    if _NOT_TEXT_UTF8.search(data.translate(None, _SOURCE_TEXT_BYTES if source_text else _TEXT_BYTES)):
+        check_text(text, where, source_text=source_text)  # finds it again, with its line
     return text
 
 
@@ -168,7 +179,11 @@ class _Loader(_BaseLoader):
         if digits > MAX_INT_DIGITS:
             raise yaml.constructor.ConstructorError(
                 None, None, f"an integer of {digits} digits; at most {MAX_INT_DIGITS} are allowed", node.start_mark)
-        return super().construct_yaml_int(node)
+        value = super().construct_yaml_int(node)
+        if not -INT_RANGE <= value < INT_RANGE:
+            raise yaml.constructor.ConstructorError(None, None, f"the integer {node.value[:20]}… does not fit in 64 bits",
+                                                    node.start_mark)
+        return value
 
     def construct_yaml_float(self, node):
         value = super().construct_yaml_float(node)
@@ -188,6 +203,9 @@ for _tag in ("tag:yaml.org,2002:binary", "tag:yaml.org,2002:set", "tag:yaml.org,
              "tag:yaml.org,2002:pairs", "tag:yaml.org,2002:timestamp"):
     _Loader.add_constructor(_tag, _Loader.construct_undefined)
 _Loader.add_constructor(None, _Loader.construct_undefined)
+
+
+STR, MERGE = "tag:yaml.org,2002:str", "tag:yaml.org,2002:merge"
 
 
 def _walk_nodes(root: yaml.Node, where: str, budget: int) -> dict[tuple, int]:
@@ -219,7 +237,11 @@ def _walk_nodes(root: yaml.Node, where: str, budget: int) -> dict[tuple, int]:
             for key, value in node.value:
                 if not isinstance(key, yaml.ScalarNode):
                     raise InputError(where, key.start_mark.line + 1, "a mapping key must be plain text, not a list or mapping")
-                if key.tag == "tag:yaml.org,2002:merge" or key.value == "<<" and key.style is None:
+                if key.tag not in (STR, MERGE):
+                    raise InputError(where, key.start_mark.line + 1, f"the key {key.value!r} must be text; quote it")
+                if key.style == '"':
+                    check_text(key.value, where, key.start_mark.line + 1, located=True)
+                if key.tag == MERGE:
                     stack.append((value, path, depth + 1, entry))  # merge keys: the merged values belong here
                     continue
                 if key.value in first:
@@ -227,6 +249,8 @@ def _walk_nodes(root: yaml.Node, where: str, budget: int) -> dict[tuple, int]:
                                      f"duplicate key {key.value!r} (first at line {first[key.value]}); a mapping may name each key once")
                 first[key.value] = key.start_mark.line + 1
                 stack.append((value, path + (key.value,), depth + 1, entry))
+        elif node.style == '"':  # the only scalars that may hold escapes such as "\e" or "\uFFFE"
+            check_text(node.value, where, node.start_mark.line + 1, located=True)
         elif isinstance(node, yaml.SequenceNode):
             for index in range(len(node.value) - 1, -1, -1):
                 stack.append((node.value[index], path + (index,), depth + 1, entry))
@@ -260,7 +284,6 @@ def parse_yaml(text: str, where: str) -> Parsed:
         raise InputError(where, None, f"not valid YAML: {exc}") from None
     finally:
         loader.dispose()
-    _check_values(data, where, lines)
     return Parsed(data, lines)
 
 
@@ -301,8 +324,14 @@ def _deep_line(text: str) -> int:
     return 1
 
 
-def parse_json(text: str, where: str) -> Parsed:
-    """A JSON document, bounded like YAML (no line map: errors in records are located by their path)."""
+def parse_json(text: str, where: str, *, shape_checked: bool = False) -> Parsed:
+    """A JSON document, bounded like YAML (no line map: errors in records are located by their path).
+
+    Nesting beyond what Python's parser allows, huge integers, NaN and duplicate keys are refused here;
+    the depth and integer range of every value are checked too, unless ``shape_checked``: a caller that
+    validates the shape itself (the dataset loader, by JSON Schema) must call :func:`check_value` on
+    anything its schema leaves open. Strings are always checked.
+    """
     try:
         data = json.loads(text, object_pairs_hook=_pairs, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
@@ -323,7 +352,10 @@ def parse_json(text: str, where: str) -> Parsed:
         constant = re.search(r"\b(NaN|-?Infinity)\b", text)
         raise InputError(where, line_of(text, constant.start()) if constant else None, f"not valid JSON: {message}") from None
     try:
-        _check_values(data, where, {})
+        if not shape_checked:
+            _check_values(data, where, {})
+        elif _SUSPECT_ESCAPE.search(text):
+            _check_values(data, where, {}, strings_only=True)
     except InputError as exc:  # JSON has no line map: find the line of the offending text
         if exc.line is None:
             exc = InputError(where, _json_line(text, exc.message), exc.message)
@@ -342,12 +374,17 @@ def _json_line(text: str, message: str) -> int | None:
     return line_of(text, escape.start()) if escape else None
 
 
-def _check_values(data: Any, where: str, lines: dict[tuple, int]) -> None:
+def check_value(value: Any, where: str, line: int | None = None) -> None:
+    """Depth, types, integer range and text of a parsed value and everything in it."""
+    _check_values(value, where, {(): line} if line else {})
+
+
+def _check_values(data: Any, where: str, lines: dict[tuple, int], strings_only: bool = False) -> None:
     """Depth, integer range and text of every value (strings may hold escapes such as "\\ud800")."""
     stack: list[tuple[Any, tuple]] = [(data, ())]
     while stack:
         value, path = stack.pop()
-        if len(path) > MAX_DEPTH:
+        if len(path) > MAX_DEPTH and not strings_only:
             raise InputError(where, _nearest(lines, path),
                              f"nested more than {MAX_DEPTH} levels deep; dataset files need only a few levels")
         if isinstance(value, str):
@@ -355,7 +392,7 @@ def _check_values(data: Any, where: str, lines: dict[tuple, int]) -> None:
         elif isinstance(value, bool) or value is None or isinstance(value, float):
             continue
         elif isinstance(value, int):
-            if not -INT_RANGE <= value < INT_RANGE:
+            if not strings_only and not -INT_RANGE <= value < INT_RANGE:
                 raise InputError(where, _nearest(lines, path), f"the integer {str(value)[:20]}… does not fit in 64 bits")
         elif isinstance(value, dict):
             for key, item in value.items():
@@ -375,16 +412,16 @@ def _nearest(lines: dict[tuple, int], path: tuple) -> int | None:
     return lines.get(path)
 
 
-def parse_data(text: str, where: str, *, json_format: bool | None = None) -> Parsed:
-    """YAML or JSON (by the name's suffix unless ``json_format`` is given)."""
+def parse_data(text: str, where: str, *, json_format: bool | None = None, shape_checked: bool = False) -> Parsed:
+    """YAML or JSON (by the name's suffix unless ``json_format`` is given); see :func:`parse_json`."""
     if json_format is None:
         json_format = str(where).endswith(".json")
-    return parse_json(text, where) if json_format else parse_yaml(text, where)
+    return parse_json(text, where, shape_checked=shape_checked) if json_format else parse_yaml(text, where)
 
 
-def read_data(path: str | Path, *, what: str = "file", limit: int = MAX_FILE_BYTES) -> Parsed:
+def read_data(path: str | Path, *, what: str = "file", limit: int = MAX_FILE_BYTES, shape_checked: bool = False) -> Parsed:
     """Read, decode and parse a YAML or JSON file through the boundary."""
-    return parse_data(read_text(path, what=what, limit=limit), str(path))
+    return parse_data(read_text(path, what=what, limit=limit), str(path), shape_checked=shape_checked)
 
 
 def parse_json_value(text: str, where: str, *, limit: int = 1_000_000) -> Any:

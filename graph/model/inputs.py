@@ -249,11 +249,11 @@ def _walk_nodes(root: yaml.Node, where: str, budget: int) -> dict[tuple, int]:
                                      f"duplicate key {key.value!r} (first at line {first[key.value]}); a mapping may name each key once")
                 first[key.value] = key.start_mark.line + 1
                 stack.append((value, path + (key.value,), depth + 1, entry))
-        elif node.style == '"':  # the only scalars that may hold escapes such as "\e" or "\uFFFE"
-            check_text(node.value, where, node.start_mark.line + 1, located=True)
         elif isinstance(node, yaml.SequenceNode):
             for index in range(len(node.value) - 1, -1, -1):
                 stack.append((node.value[index], path + (index,), depth + 1, entry))
+        elif node.style == '"':  # the only scalars that may hold escapes such as "\e" or "\uFFFE"
+            check_text(node.value, where, node.start_mark.line + 1, located=True)
     return lines
 
 

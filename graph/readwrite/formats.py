@@ -35,6 +35,8 @@ from typing import IO
 
 import networkx as nx
 
+from partnergraph.graph.readwrite.output import make_folder, open_output
+
 FORMATS = ("node-link", "graphml", "gexf", "cytoscape", "dot", "cypher", "csv")
 READABLE = ("node-link", "graphml", "gexf", "cytoscape", "dot")
 GEXF_TYPE = "relation_type"  # the edge attribute `type` in GEXF (GEXF reserves `type`)
@@ -69,6 +71,16 @@ def _decoded(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     H.add_nodes_from((n, dec(a)) for n, a in G.nodes(data=True))
     H.add_edges_from((u, v, k, dec(d)) for u, v, k, d in G.edges(keys=True, data=True))
     return H
+
+
+def save_graph(G: nx.MultiDiGraph, fmt: str, path=None) -> int:
+    """Write ``G`` in one of FORMATS to ``path`` (None: standard output) through the output helper:
+    atomically, or an :class:`~partnergraph.graph.readwrite.output.OutputError`. Returns the bytes written."""
+    buffer = io.BytesIO()
+    write_graph(G, fmt, buffer)  # a ValueError (data the format cannot hold) leaves the target untouched
+    with open_output(path) as out:
+        out.write(buffer.getvalue())
+    return buffer.tell()
 
 
 def write_graph(G: nx.MultiDiGraph, fmt: str, out: IO[bytes]) -> None:
@@ -327,7 +339,7 @@ def _write_table(path, fixed: list[tuple[str, str]], rows: list[tuple[list, dict
     for name in names:
         kind = _csv_type([props[name] for _, props in rows if name in props])
         typed.append(name if kind == "string" else f"{name}:{kind}")
-    with open(path, "w", encoding="utf-8", newline="") as handle:
+    with open_output(path, text=True, newline="") as handle:  # whole or not at all
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow([h for h, _ in fixed] + typed)
         for lead, props in rows:
@@ -348,8 +360,7 @@ def write_neo4j_csv(G: nx.MultiDiGraph, folder) -> list:
     from partnergraph.graph.stores.neo4j_store import EVIDENCE_TYPE, MARKER_LABEL, SOURCE_LABEL
     from partnergraph.graph.model.propgraph import edge_properties, node_labels, node_properties, relationship_type, source_properties
 
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = make_folder(folder)  # created if missing (not its parents): OutputError otherwise
     nodes, evidence = [], []
     for n, a in sorted(G.nodes(data=True)):
         props = node_properties(n, a)

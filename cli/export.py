@@ -35,7 +35,7 @@ def export(fmt: str, output: str | None, data) -> None:
       partnergraph export --format cypher -o graph.cypher
       partnergraph export --format csv -o neo4j-import/
     """
-    from partnergraph.graph.readwrite.formats import FOLDER_FORMATS, save_graph, write_folder
+    from partnergraph.graph.readwrite.formats import ARRAY_DELIMITER_OPTION, FOLDER_FORMATS, save_graph, write_folder
     from partnergraph.graph.readwrite.output import OutputError
 
     G = load(data)
@@ -52,7 +52,7 @@ def export(fmt: str, output: str | None, data) -> None:
         click.echo(f"Wrote {summary} to {output.rstrip('/')}/ ({', '.join(f.name for f in files)}).", err=True)
         if fmt == "csv":
             # The database name goes first: --nodes/--relationships take several files each.
-            click.echo("Load into a stopped Neo4j with:\n  neo4j-admin database import full neo4j --array-delimiter=';' "
+            click.echo(f"Load into a stopped Neo4j with:\n  neo4j-admin database import full neo4j {ARRAY_DELIMITER_OPTION} "
                        "--multiline-fields=true " + " ".join(
                            f"--{'nodes' if f.name in ('nodes.csv', 'sources.csv') else 'relationships'}={f.name}"
                            for f in files), err=True)

@@ -13,6 +13,7 @@ file and line, and raises :class:`DatasetError`; nothing is returned half-loaded
 from __future__ import annotations
 
 import gc
+import os
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -281,8 +282,9 @@ class _Validator:
         except DateError as exc:
             self.problem(origin, f"published: {exc}", origin.field_lines.get("published"))
         if "file" in record:
-            folder = path.parent.resolve()
-            text_path = (folder / record["file"]).resolve()
+            folder = Path(os.path.abspath(path.parent))
+            # Contained by the path as written ("../x" is refused; a symlink inside the folder is the user's choice).
+            text_path = Path(os.path.normpath(folder / record["file"]))
             line = origin.field_lines.get("file")
             if not text_path.is_relative_to(folder):
                 self.problem(origin, f"file: source text {record['file']!r} is outside the folder of {path.name}; "

@@ -23,7 +23,7 @@ partnergraph.graph.model.inputs.InputError: x.yaml:2: duplicate key 'a' (first a
 >>> parse_json('[' * 2000 + ']' * 2000, "deep.json").data
 Traceback (most recent call last):
 ...
-partnergraph.graph.model.inputs.InputError: deep.json:1: nested more than 64 levels deep; dataset files need only a few levels
+partnergraph.graph.model.inputs.InputError: deep.json:1: nested more than 64 levels deep
 """
 
 from __future__ import annotations
@@ -230,7 +230,7 @@ def _walk_nodes(root: yaml.Node, where: str, budget: int) -> dict[tuple, int]:
                 chain = chain[3]
             raise InputError(where, node.start_mark.line + 1,
                              "an alias refers to a collection that contains it (such as &r [*r]); remove the alias"
-                             if cycle else f"nested more than {MAX_DEPTH} levels deep; dataset files need only a few levels")
+                             if cycle else f"nested more than {MAX_DEPTH} levels deep")
         lines[path] = node.start_mark.line + 1
         if isinstance(node, yaml.MappingNode):
             first: dict[str, int] = {}
@@ -337,7 +337,7 @@ def parse_json(text: str, where: str, *, shape_checked: bool = False) -> Parsed:
     except json.JSONDecodeError as exc:
         raise InputError(where, exc.lineno, f"not valid JSON: {exc.msg} (column {exc.colno})") from None
     except RecursionError:
-        raise InputError(where, _deep_line(text), f"nested more than {MAX_DEPTH} levels deep; dataset files need only a few levels") from None
+        raise InputError(where, _deep_line(text), f"nested more than {MAX_DEPTH} levels deep") from None
     except ValueError as exc:  # our hooks, or an integer beyond Python's digit limit
         message = str(exc)
         duplicate = re.match(r"duplicate key ('.*?'|\".*?\");", message)
@@ -386,7 +386,7 @@ def _check_values(data: Any, where: str, lines: dict[tuple, int], strings_only: 
         value, path = stack.pop()
         if len(path) > MAX_DEPTH and not strings_only:
             raise InputError(where, _nearest(lines, path),
-                             f"nested more than {MAX_DEPTH} levels deep; dataset files need only a few levels")
+                             f"nested more than {MAX_DEPTH} levels deep")
         if isinstance(value, str):
             check_text(value, where, _nearest(lines, path), located=True)
         elif isinstance(value, bool) or value is None or isinstance(value, float):

@@ -111,12 +111,21 @@ def _as_user_error(exc: Exception) -> click.ClickException | None:
         return UserError(f"the dataset has {len(exc.problems)} problem(s):\n{lines}\nFix them and run 'partnergraph validate'.")
     if isinstance(exc, (InputError, OutputError, DateError)):
         return UserError(str(exc))
-    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EIO):
-        try:  # a write to standard output that failed in the middle of a command (e.g. > /dev/full)
-            sys.stdout.flush()
-        except OSError:
-            return UserError(f"cannot write to standard output: {exc.strerror}")
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EIO) and _in_echo(exc):
+        # click.echo to standard output failed in the middle of a command (e.g. > /dev/full)
+        return UserError(f"standard output: {exc.strerror.lower()}; the output is incomplete")
     return None
+
+
+def _in_echo(exc: BaseException) -> bool:
+    """Whether the error was raised inside click.echo/secho (a write to standard output or error)."""
+    tb = exc.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_name in ("echo", "secho") and f"click{os.sep}" in code.co_filename:
+            return True
+        tb = tb.tb_next
+    return False
 
 
 def _log_internal_error(exc: Exception) -> str:

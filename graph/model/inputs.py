@@ -62,7 +62,7 @@ _SOURCE_TEXT_BYTES = _TEXT_BYTES + b"\r\x0c"
 _NOT_TEXT_UTF8 = re.compile(rb"[\x00-\x1f\x7f]|\xc2[\x80-\x9f]|\xef\xb7[\x90-\xaf]|\xef\xbf[\xbe\xbf]"
                             rb"|[\xf0-\xf4][\x8f\x9f\xaf\xbf]\xbf[\xbe\xbf]")
 # JSON escapes that may stand for something that is not text (or a surrogate pair, checked after parsing).
-_SUSPECT_ESCAPE = re.compile(r"\\u(?:[dD][89a-fA-F]|[fF][dD][dDeE]|[fF]{3}[eEfF]|00[01]|007[fF]|00[89])")
+_SUSPECT_ESCAPE = re.compile(r"\\(?:[bfr]|u(?:[dD][89a-fA-F]|[fF][dD][dDeE]|[fF]{3}[eEfF]|00[01]|007[fF]|00[89]))")
 
 
 class InputError(ValueError):
@@ -369,7 +369,7 @@ def _json_line(text: str, message: str) -> int | None:
     if message.startswith("the integer"):
         big = re.search(r"-?\d{19,}", text)
         return line_of(text, big.start()) if big else None
-    escape = re.search(r"\\u(d[89ab][0-9a-f]{2}(?!\\ud[c-f])|d[c-f][0-9a-f]{2}|fdd|fdef|fff[ef]|00[01][0-9a-f]|007f|00[89][0-9a-f])",
+    escape = re.search(r"(?<!\\)(?:\\\\)*\\([bfr]|u(d[89ab][0-9a-f]{2}(?!\\ud[c-f])|d[c-f][0-9a-f]{2}|fd[d-e]|fff[ef]|00[01][0-9a-f]|007f|00[89][0-9a-f]))",
                        text, re.IGNORECASE)
     return line_of(text, escape.start()) if escape else None
 

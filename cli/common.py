@@ -19,7 +19,12 @@ FORMATS = ("table", "json", "csv")
 
 
 class UserError(click.ClickException):
-    """A mistake in the input: printed as 'Error: ...' with exit status 1, never a traceback."""
+    """A mistake in the input: printed as 'Error: ...' with exit status 1, never a traceback.
+
+    The message may quote data (a name, a file name): control characters in it are shown as \\uXXXX."""
+
+    def format_message(self) -> str:
+        return terminal(self.message)
 
 
 def data_option(f: Callable) -> Callable:

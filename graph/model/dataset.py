@@ -155,8 +155,9 @@ def _quick_check(schema: Schema, name: str):
 class _Validator:
     """Collects records and problems across files, then checks references."""
 
-    def __init__(self, schema: Schema):
+    def __init__(self, schema: Schema, texts_inside: bool = False):
         self.schema = schema
+        self.texts_inside = texts_inside
         defs = dataset_json_schema(schema)["$defs"]
         self.record_schemas = {section: defs[name] for section, name in _RECORD_DEFS.items()}
         self.quick_checks = {section: _quick_check(schema, name) for section, name in _RECORD_DEFS.items()}
@@ -286,7 +287,7 @@ class _Validator:
             # Contained by the path as written ("../x" is refused; a symlink inside the folder is the user's choice).
             text_path = Path(os.path.normpath(folder / record["file"]))
             line = origin.field_lines.get("file")
-            if not text_path.is_relative_to(folder):
+            if self.texts_inside and not text_path.is_relative_to(folder):
                 self.problem(origin, f"file: source text {record['file']!r} is outside the folder of {path.name}; "
                                      "keep source texts in that folder or below it", line)
             else:
@@ -397,15 +398,17 @@ def _schema_message(error) -> str:
 
 
 def load_dataset(paths: Iterable[str | Path] | None = None, schema: Schema | None = None,
-                 progress=None) -> Dataset:
+                 progress=None, texts_inside: bool = False) -> Dataset:
     """Load and validate dataset files; the bundled seed when ``paths`` is empty.
 
     Raises DatasetError listing every problem; returns nothing partial. When the files together
     exceed :data:`LONG_LOAD_BYTES`, ``progress(bytes_checked, total_bytes)`` is called as records
-    are checked (each record counts for its share of its file's bytes).
+    are checked (each record counts for its share of its file's bytes). With ``texts_inside``, a
+    source text must lie in the folder of the file that names it, or below (``../x.txt`` is refused:
+    for files from elsewhere, such as candidates to merge).
     """
     files = data_files(paths) if paths else data_files([seed_path()])
-    validator = _Validator(schema or get_schema())
+    validator = _Validator(schema or get_schema(), texts_inside)
     if not files:
         raise DatasetError([Problem(", ".join(map(str, paths or [])), None, "", "no .yaml, .yml or .json dataset files found")])
     sizes = [_size(path) for path in files]

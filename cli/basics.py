@@ -8,7 +8,8 @@ import sys
 import click
 
 from .common import (
-    UserError, data_option, emit, emit_json, format_option, lang_option, load, progress_when_long, resolve,
+    UserError, data_option, echo, emit, emit_json, format_option, lang_option, load, progress_when_long, raw_csv_option,
+    resolve, save, visible,
 )
 from .options import check_window, echo_counted, status_option, window_options
 
@@ -35,7 +36,7 @@ def validate(paths: tuple[str, ...], fmt: str) -> None:
         rows = [{"file": p.file, "line": p.line, "where": p.where, "problem": p.message} for p in exc.problems]
         if fmt == "table":
             for p in exc.problems:
-                click.echo(str(p), err=True)
+                echo(str(p), err=True)
             click.echo(f"{len(exc.problems)} problem(s) found; nothing was loaded.", err=True)
         else:
             emit(rows, fmt)
@@ -84,9 +85,9 @@ def info(data: tuple[str, ...], fmt: str) -> None:
     if fmt == "table":
         span = summary["date_range"]
         click.echo(f"\nDates: {span['first']} to {span['last']} ({span['without_year']} date(s) without a year)")
-        click.echo("Sources:")
+        echo("Sources:")
         for s in summary["sources"]:
-            click.echo(f"  [{s['id']}] {s['title']} — {s['publisher']}, {s['published']} ({s['language']})")
+            echo(f"  [{s['id']}] {s['title']} — {s['publisher']}, {s['published']} ({s['language']})")
 
 
 @click.command("list")
@@ -148,37 +149,37 @@ def _status(status: str | None, lang: str) -> str | None:
 
 def _print_profile(p: dict, lang: str) -> None:
     name = p["name_vi"] if lang == "vi" and p["name_vi"] else p["name"]
-    click.secho(f"{name}", bold=True, nl=False)
-    click.echo(f"  ({p['kind_label']}, {p['family']})  id: {p['id']}")
+    click.secho(visible(name), bold=True, nl=False)
+    echo(f"  ({p['kind_label']}, {p['family']})  id: {p['id']}")
     names = [("English", p["name"]), ("Vietnamese", p["name_vi"]), ("Short", p["short_name"]), ("ISO", p["iso"])]
-    click.echo("  " + "   ".join(f"{k}: {v}" for k, v in names if v))
+    echo("  " + "   ".join(f"{k}: {v}" for k, v in names if v))
     if p["aliases"]:
-        click.echo(f"  Also: {', '.join(p['aliases'])}")
+        echo(f"  Also: {', '.join(p['aliases'])}")
     if p["status"]:
-        click.echo(f"  Status: {_status(p['status'], lang)}")
+        echo(f"  Status: {_status(p['status'], lang)}")
     for label, key in (("Date note", "date_note"), ("Description", "description"), ("Note", "note")):
         if p[key]:
-            click.echo(f"  {label}: {p[key]}")
+            echo(f"  {label}: {p[key]}")
     for field, d in p["dates"].items():
-        click.echo(f"  {field.capitalize()}: {d['text']} ({d['precision']})")
+        echo(f"  {field.capitalize()}: {d['text']} ({d['precision']})")
     for label, key in (("Domains", "domains"), ("Places", "places")):
         if p[key]:
-            click.echo(f"  {label}: {', '.join(p[key])}")
+            echo(f"  {label}: {', '.join(p[key])}")
     for c in p["counts"]:
-        click.echo(f"  Count: {c['what']} = {c['value']}" + (f" (as of {c['as_of']})" if c.get("as_of") else ""))
-        click.echo(f"      “{c['quote']}” [{c['source']}]")
-    click.echo("  Evidence:")
+        echo(f"  Count: {c['what']} = {c['value']}" + (f" (as of {c['as_of']})" if c.get("as_of") else ""))
+        echo(f"      “{c['quote']}” [{c['source']}]")
+    echo("  Evidence:")
     for e in p["evidence"]:
-        click.echo(f"    “{e['quote']}”\n      — {e['source_title']} ({e['published']}, {e['language']}) [{e['source']}]")
-    click.echo(f"\nRelations ({len(p['relations'])}):")
+        echo(f"    “{e['quote']}”\n      — {e['source_title']} ({e['published']}, {e['language']}) [{e['source']}]")
+    echo(f"\nRelations ({len(p['relations'])}):")
     for r in p["relations"]:
         label = r["label_vi"] if lang == "vi" else r["label"]
         other = r["other_name_vi"] if lang == "vi" and r["other_name_vi"] else r["other_name"]
         arrow = f"—{label}→" if r["direction"] == "out" else f"←{label}—"
         extras = [x for x in (r["role"], _status(r["status"], lang), *(d["text"] for d in r["dates"].values())) if x]
-        click.echo(f"  {arrow} {other}" + (f"  [{'; '.join(extras)}]" if extras else ""))
+        echo(f"  {arrow} {other}" + (f"  [{'; '.join(extras)}]" if extras else ""))
         for e in r["evidence"]:
-            click.echo(f"      “{e['quote']}” [{e['source']}]")
+            echo(f"      “{e['quote']}” [{e['source']}]")
 
 
 @click.command()
@@ -186,6 +187,7 @@ def _print_profile(p: dict, lang: str) -> None:
 @data_option
 @click.option("--format", "-f", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
               help="table: a readable profile; json: everything; csv: the relations.")
+@raw_csv_option
 @lang_option
 def show(name: str, data, fmt: str, lang: str) -> None:
     """Profile of one actor or instrument: names, dates, relations and evidence.
@@ -239,15 +241,22 @@ def schema_cmd(as_json: bool, output: str | None, fmt: str, lang: str) -> None:
 
     schema = get_schema()
     if output:
-        from partnergraph.graph.present.schema_diagram import SchemaDiagramError, write_schema_diagram
+        from pathlib import Path
 
+        from partnergraph.graph.present.schema_diagram import FORMATS as PICTURES, schema_dot
+
+        picture = Path(output).suffix.lower().lstrip(".")
+        if picture not in PICTURES:
+            raise UserError(f"{output}: end the file name with .svg, .png or .pdf")
         try:
-            click.echo(f"Wrote {write_schema_diagram(output, lang)}.", err=True)
-        except (SchemaDiagramError, OSError) as exc:
-            raise UserError(str(exc))
+            data = schema_dot(lang=lang).create(prog="dot", format=picture)
+        except FileNotFoundError:
+            raise UserError("the schema diagram needs Graphviz's `dot` (e.g. `apt-get install graphviz`); "
+                            "`partnergraph schema` prints the same as a table")
+        save(output, data, "schema diagram")
         return
     if as_json:
-        click.echo(json.dumps(dataset_json_schema(schema), ensure_ascii=False, indent=2))
+        save(None, json.dumps(dataset_json_schema(schema), ensure_ascii=False, indent=2) + "\n")
         return
     kinds = [{"kind": k, "family": v["family"], "label": v["label"], "label_vi": v.get("label_vi", "")}
              for k, v in schema.node_kinds.items()]

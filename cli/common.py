@@ -4,17 +4,27 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import io
 import json
+import os
 import sys
 from typing import Any, Callable, Iterable
 
 import click
 
+from partnergraph.graph.readwrite.escape import csv_cell, terminal
+from partnergraph.graph.readwrite.output import OutputError, open_output, write_output
+
 FORMATS = ("table", "json", "csv")
 
 
 class UserError(click.ClickException):
-    """A mistake in the input: printed as 'Error: ...' with exit status 1, never a traceback."""
+    """A mistake in the input: printed as 'Error: ...' with exit status 1, never a traceback.
+
+    The message may quote data (a name, a file name): control characters in it are shown as \\uXXXX."""
+
+    def format_message(self) -> str:
+        return terminal(self.message)
 
 
 def data_option(f: Callable) -> Callable:
@@ -29,10 +39,31 @@ def data_option(f: Callable) -> Callable:
 
 
 def format_option(f: Callable) -> Callable:
+    f = raw_csv_option(f)
     return click.option(
         "--format", "-f", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
         help="table for people, json or csv for scripts.",
     )(f)
+
+
+def raw_csv_option(f: Callable) -> Callable:
+    """--raw-csv: CSV cells exactly as the data has them (for programs); recorded in ctx.meta, so the
+    command's own parameters do not change. Also PARTNERGRAPH_RAW_CSV=1."""
+
+    def remember(ctx: click.Context, _param, value: bool) -> bool:
+        if value:
+            ctx.meta["partnergraph.raw_csv"] = True
+        return value
+
+    return click.option(
+        "--raw-csv", is_flag=True, expose_value=False, callback=remember,
+        help="With --format csv: do not neutralise cells that start with = + - @ (spreadsheet formulas); for programs.",
+    )(f)
+
+
+def raw_csv() -> bool:
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.meta.get("partnergraph.raw_csv")) or os.environ.get("PARTNERGRAPH_RAW_CSV") == "1"
 
 
 def lang_option(f: Callable) -> Callable:
@@ -74,28 +105,86 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def emit(rows: list[dict], fmt: str, columns: list[str] | None = None, out=None) -> None:
-    """Print rows as a table, JSON (a list of objects) or CSV (with a header)."""
-    out = out or sys.stdout
+def _csv_value(value: Any, raw: bool) -> str:
+    """A CSV cell: numbers as they are; text with a leading formula character neutralised unless raw."""
+    if raw or isinstance(value, (int, float)):
+        return _cell(value)
+    return csv_cell(_cell(value))
+
+
+def _to_terminal(out) -> bool:
+    try:
+        return out.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def visible(text: Any) -> str:
+    """Text for the terminal: control characters and bidi overrides shown as \\uXXXX, never sent raw."""
+    return terminal(str(text))
+
+
+def render_rows(rows: list[dict], fmt: str, columns: list[str] | None = None, *, raw: bool = False,
+                for_terminal: bool = False) -> str:
+    """Rows as table, JSON or CSV text (what :func:`emit` prints)."""
     columns = columns or (list(rows[0]) if rows else [])
     if fmt == "json":
-        click.echo(json.dumps([{c: r.get(c) for c in columns} for r in rows], ensure_ascii=False, indent=2), file=out)
-    elif fmt == "csv":
-        writer = csv.writer(out, lineterminator="\n")
+        text = json.dumps([{c: r.get(c) for c in columns} for r in rows], ensure_ascii=False, indent=2) + "\n"
+        return visible(text) if for_terminal else text  # \uXXXX is also valid JSON
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(columns)
-        writer.writerows([_cell(r.get(c)) for c in columns] for r in rows)
-    else:
-        from tabulate import tabulate
+        writer.writerows([_csv_value(r.get(c), raw) for c in columns] for r in rows)
+        return visible(buffer.getvalue()) if for_terminal else buffer.getvalue()
+    from tabulate import tabulate
 
-        if not rows:
-            click.echo("(no rows)", file=out)
-            return
-        table = [[_cell(r.get(c)) for c in columns] for r in rows]
-        click.echo(tabulate(table, headers=columns, tablefmt="simple", maxcolwidths=60), file=out)
+    if not rows:
+        return "(no rows)\n"
+    table = [[visible(_cell(r.get(c))) for c in columns] for r in rows]
+    return tabulate(table, headers=[visible(c) for c in columns], tablefmt="simple", maxcolwidths=60) + "\n"
+
+
+def emit(rows: list[dict], fmt: str, columns: list[str] | None = None, out=None) -> None:
+    """Print rows as a table, JSON (a list of objects) or CSV (with a header), through the output helper.
+
+    CSV cells that a spreadsheet would run as formulas (=, +, -, @, tab, CR first) get a ' before them
+    unless --raw-csv; on a terminal, control characters are shown, never sent raw."""
+    terminal_out = _to_terminal(out or sys.stdout)
+    text = render_rows(rows, fmt, columns, raw=raw_csv(), for_terminal=terminal_out or fmt == "table")
+    if out is not None:
+        out.write(text)
+        return
+    try:
+        with open_output("-", text=True, newline="") as handle:
+            handle.write(text)
+    except OutputError as exc:
+        raise UserError(str(exc))
+
+
+def echo(text: Any = "", err: bool = False, nl: bool = True) -> None:
+    """click.echo of data: control characters shown visibly (use for anything read from a dataset)."""
+    click.echo(visible(text), err=err, nl=nl)
+
+
+def save(path: str | None, data: bytes | str, what: str = "") -> int:
+    """Write an output file (or standard output for None / "-") through the one output helper and,
+    for a file, print "Wrote PATH (N bytes)." on stderr once the bytes are on disk. Errors: UserError."""
+    try:
+        size = write_output(path, data)
+    except OutputError as exc:
+        raise UserError(str(exc))
+    if path not in (None, "-"):
+        click.echo(f"Wrote {path}{' (' + what + ')' if what else ''} ({size:,} bytes).", err=True)
+    return size
 
 
 def emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
+    try:
+        write_output("-", visible(text) if _to_terminal(sys.stdout) else text)
+    except OutputError as exc:
+        raise UserError(str(exc))
 
 
 @contextlib.contextmanager

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -36,7 +35,8 @@ def export(fmt: str, output: str | None, data) -> None:
       partnergraph export --format cypher -o graph.cypher
       partnergraph export --format csv -o neo4j-import/
     """
-    from partnergraph.graph.readwrite.formats import FOLDER_FORMATS, write_folder, write_graph
+    from partnergraph.graph.readwrite.formats import ARRAY_DELIMITER_OPTION, FOLDER_FORMATS, save_graph, write_folder
+    from partnergraph.graph.readwrite.output import OutputError
 
     G = load(data)
     summary = f"{G.number_of_nodes()} nodes and {G.number_of_edges()} edges"
@@ -52,23 +52,16 @@ def export(fmt: str, output: str | None, data) -> None:
         click.echo(f"Wrote {summary} to {output.rstrip('/')}/ ({', '.join(f.name for f in files)}).", err=True)
         if fmt == "csv":
             # The database name goes first: --nodes/--relationships take several files each.
-            click.echo("Load into a stopped Neo4j with:\n  neo4j-admin database import full neo4j --array-delimiter=';' "
+            click.echo(f"Load into a stopped Neo4j with:\n  neo4j-admin database import full neo4j {ARRAY_DELIMITER_OPTION} "
                        "--multiline-fields=true " + " ".join(
                            f"--{'nodes' if f.name in ('nodes.csv', 'sources.csv') else 'relationships'}={f.name}"
                            for f in files), err=True)
         return
+    try:
+        size = save_graph(G, fmt, output)
+    except ValueError as exc:  # OutputError is an OSError, not a ValueError
+        raise UserError(str(exc))
+    except OutputError as exc:
+        raise UserError(f"cannot write {exc}")
     if output:
-        parent = Path(output).resolve().parent
-        if not parent.is_dir():
-            raise UserError(f"cannot write {output}: folder {parent} does not exist")
-        import io
-
-        buffer = io.BytesIO()
-        try:
-            write_graph(G, fmt, buffer)
-        except ValueError as exc:
-            raise UserError(str(exc))
-        Path(output).write_bytes(buffer.getvalue())
-        click.echo(f"Wrote {summary} to {output} ({fmt}).", err=True)
-    else:
-        write_graph(G, fmt, sys.stdout.buffer)
+        click.echo(f"Wrote {summary} to {output} ({fmt}, {size:,} bytes).", err=True)

@@ -203,7 +203,8 @@ def test_csv_headers_are_in_neo4j_admin_format(G, tmp_path):
     assert header[:2] == ["id:ID(Node)", ":LABEL"]
     assert {"start:date", "aliases:string[]", "evidence_quotes:string[]"} <= set(header)
     vn = next(r for r in rows if r["id:ID(Node)"] == "viet-nam")
-    assert vn[":LABEL"] == "Actor;State;PartnerGraph" and vn["aliases:string[]"].split(";")[0] == "Vietnam"
+    assert vn[":LABEL"].split(ARRAY_DELIMITER) == ["Actor", "State", "PartnerGraph"]
+    assert vn["aliases:string[]"].split(ARRAY_DELIMITER)[0] == "Vietnam"
     with open(files["relationships.csv"], encoding="utf-8") as handle:
         rels = list(csv.DictReader(handle))
     assert len(rels) == 50 and list(rels[0])[:3] == [":START_ID(Node)", ":END_ID(Node)", ":TYPE"]

@@ -13,7 +13,7 @@ file and line, and raises :class:`DatasetError`; nothing is returned half-loaded
 from __future__ import annotations
 
 import gc
-import json
+import os
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -22,17 +22,18 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
 
-import yaml
-
 from partnergraph.graph.model.dates import DateError, parse_date
 from partnergraph.graph.model.fileschema import dataset_json_schema
-from partnergraph.graph.model.schema import SafeLoader, Schema, get_schema
+from partnergraph.graph.model.inputs import INT_RANGE, InputError, check_value, read_data, read_text
+from partnergraph.graph.model.schema import Schema, get_schema
 
 SECTIONS = ("sources", "actors", "instruments", "relations")
 DATA_SUFFIXES = (".yaml", ".yml", ".json")
 LONG_LOAD_BYTES = 50_000_000  # from this size on, loading reports progress (63 MB: ~5 s of checking)
 PROGRESS_EVERY = 5000  # records between progress reports
 DATE_FIELDS = ("start", "end", "mentioned")
+_NAMES = ("name", "title", "publisher", "short_name", "name_vi")  # texts that must say something
+MAX_MESSAGE = 300  # characters of a value quoted in a problem
 
 
 @dataclass(frozen=True)
@@ -94,50 +95,17 @@ def data_files(paths: Iterable[str | Path]) -> list[Path]:
 # --- reading files with line numbers -------------------------------------------------
 
 
-def _yaml_lines(node: yaml.Node, path: tuple = ()) -> dict[tuple, int]:
-    """Line (1-based) of every mapping value and sequence item, by its path."""
-    lines = {path: node.start_mark.line + 1}
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            lines.update(_yaml_lines(value, path + (key.value,)))
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            lines.update(_yaml_lines(item, path + (index,)))
-    return lines
-
-
 def _read(path: Path, problems: list[Problem]) -> tuple[Any, dict[tuple, int]]:
-    name = str(path)
+    """The data of one file through the input boundary (bounded, strict); problems are collected."""
     try:
-        text = path.read_text("utf-8")
-    except FileNotFoundError:
-        problems.append(Problem(name, None, "", "file not found; check the path given to --data"))
+        parsed = read_data(path, what="dataset file", shape_checked=True)  # records: by JSON Schema and check_value
+    except InputError as exc:
+        message = exc.message
+        if message.startswith("dataset file not found"):
+            message += " given to --data"
+        problems.append(Problem(exc.where, exc.line, "", message))
         return None, {}
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(Problem(name, None, "", f"cannot read the file ({exc}); it must be UTF-8 text"))
-        return None, {}
-    if path.suffix == ".json":
-        try:
-            return json.loads(text), {}
-        except json.JSONDecodeError as exc:
-            problems.append(Problem(name, exc.lineno, "", f"not valid JSON: {exc.msg}"))
-            return None, {}
-    try:
-        loader = SafeLoader(text)
-        try:
-            node = loader.get_single_node()
-            data = loader.construct_document(node) if node is not None else None
-        finally:
-            loader.dispose()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        problems.append(Problem(name, line, "", f"not valid YAML: {exc.problem or exc.context}; check indentation and quoting"))
-        return None, {}
-    except yaml.YAMLError as exc:
-        problems.append(Problem(name, None, "", f"not valid YAML: {exc}"))
-        return None, {}
-    return data, (_yaml_lines(node) if node is not None else {})
+    return parsed.data, parsed.lines
 
 
 def _line(lines: dict[tuple, int], path: tuple) -> int | None:
@@ -187,8 +155,9 @@ def _quick_check(schema: Schema, name: str):
 class _Validator:
     """Collects records and problems across files, then checks references."""
 
-    def __init__(self, schema: Schema):
+    def __init__(self, schema: Schema, texts_inside: bool = False):
         self.schema = schema
+        self.texts_inside = texts_inside
         defs = dataset_json_schema(schema)["$defs"]
         self.record_schemas = {section: defs[name] for section, name in _RECORD_DEFS.items()}
         self.quick_checks = {section: _quick_check(schema, name) for section, name in _RECORD_DEFS.items()}
@@ -236,13 +205,26 @@ class _Validator:
         fields = record if isinstance(record, dict) else {}
         origin = Origin(str(path), _line(lines, (section, index)), where,
                         {k: lines.get((section, index, k)) for k in fields} if lines else {})
-        errors = [] if self.quick_checks[section](record) else self._schema_errors(section, record)
+        valid = self.quick_checks[section](record)
+        try:  # what the schema leaves open (review notes) or a record it rejects: bounded before a closer look
+            if not valid:
+                check_value(record, str(path), origin.line)
+            elif "review" in record:
+                check_value(record["review"], str(path), _line(lines, (section, index, "review")))
+        except InputError as exc:
+            self.problem(origin, exc.message, exc.line)
+            return
+        errors = [] if valid else self._schema_errors(section, record)
         for error in errors:
             location = "/".join(str(p) for p in error.absolute_path)
             text = _schema_message(error)
+            if len(text) > MAX_MESSAGE:
+                text = text[:MAX_MESSAGE] + "…"
             path = (section, index, *error.absolute_path, *_extra_key(error))
             self.problem(origin, f"{location}: {text}" if location else text, _line(lines, path))
         if errors:
+            return
+        if not self._check_texts(section, record, origin, lines, (section, index)):
             return
         self._check_dates(record, origin, lines, (section, index))
         if section == "sources":
@@ -259,6 +241,31 @@ class _Validator:
             self.origins[id(record)] = origin
             self.dataset.nodes[record["id"]] = record
 
+    def _check_texts(self, section: str, record: dict, origin: Origin, lines: dict, path: tuple) -> bool:
+        """What JSON Schema cannot say: an id matched whole (its pattern's ``$`` lets "x\\n" through), no
+        name or quote of white space only, counts that fit in 64 bits. References (from, to, evidence
+        sources) need no check of their own: only a valid id can match them."""
+        problems = []
+        rid = record.get("id")
+        if rid is not None and rid[-1] == "\n":
+            problems.append((f"id: {rid[:60]!r} is not an id: use lower-case letters, digits, '.', '_' and '-' only "
+                             "(no spaces or line breaks)", ("id",)))
+        for key in _NAMES:
+            value = record.get(key)
+            if value is not None and value[0].isspace() and not value.strip():
+                problems.append((f"{key}: is only white space; write the text or leave the field out", (key,)))
+        for i, item in enumerate(record.get("evidence", ())):
+            if item["quote"][0].isspace() and not item["quote"].strip():
+                problems.append((f"evidence/{i}/quote: is only white space; quote the words of the source", ("evidence", i, "quote")))
+        for i, count in enumerate(record.get("counts", ())):
+            if count["quote"][0].isspace() and not count["quote"].strip():
+                problems.append((f"counts/{i}/quote: is only white space; quote the words of the source", ("counts", i, "quote")))
+            if not -INT_RANGE <= count["value"] < INT_RANGE:
+                problems.append((f"counts/{i}/value: does not fit in 64 bits", ("counts", i, "value")))
+        for message, where in problems:
+            self.problem(origin, message, _line(lines, path + where))
+        return not problems
+
     def _schema_errors(self, section: str, record: Any) -> list:
         """Every JSON Schema error of a record, from jsonschema (the reference implementation)."""
         if section not in self.record_validators:
@@ -274,13 +281,23 @@ class _Validator:
         try:
             parse_date(record["published"])
         except DateError as exc:
-            self.problem(origin, f"published: {exc}")
+            self.problem(origin, f"published: {exc}", origin.field_lines.get("published"))
         if "file" in record:
-            text_path = (path.parent / record["file"]).resolve()
-            try:
-                self.source_texts[record["id"]] = text_path.read_text("utf-8")
-            except OSError:
-                self.problem(origin, f"file: source text {record['file']!r} not found next to {path.name}")
+            folder = Path(os.path.abspath(path.parent))
+            # Contained by the path as written ("../x" is refused; a symlink inside the folder is the user's choice).
+            text_path = Path(os.path.normpath(folder / record["file"]))
+            line = origin.field_lines.get("file")
+            if self.texts_inside and not text_path.is_relative_to(folder):
+                self.problem(origin, f"file: source text {record['file']!r} is outside the folder of {path.name}; "
+                                     "keep source texts in that folder or below it", line)
+            else:
+                try:
+                    self.source_texts[record["id"]] = read_text(text_path, what="source text", source_text=True)
+                except InputError as exc:
+                    if exc.message.startswith("source text not found"):
+                        self.problem(origin, f"file: source text {record['file']!r} not found next to {path.name}", line)
+                    else:
+                        self.problems.append(Problem(exc.where, exc.line, f"source text of {origin.where}", exc.message))
         self.dataset.sources[record["id"]] = record
 
     def _check_dates(self, record: dict, origin: Origin, lines: dict, path: tuple) -> None:
@@ -291,6 +308,12 @@ class _Validator:
                     parsed[name] = parse_date(record[name])
                 except DateError as exc:
                     self.problem(origin, f"{name}: {exc}", _line(lines, path + (name,)))
+        for i, count in enumerate(record.get("counts", [])):
+            if "as_of" in count:
+                try:
+                    parse_date(count["as_of"])
+                except DateError as exc:
+                    self.problem(origin, f"counts/{i}/as_of: {exc}", _line(lines, path + ("counts", i, "as_of")))
         if "start" in parsed and "end" in parsed and parsed["start"].sort_key() > parsed["end"].sort_key():
             self.problem(origin, f"end {record['end']!r} is before start {record['start']!r}")
 
@@ -375,15 +398,17 @@ def _schema_message(error) -> str:
 
 
 def load_dataset(paths: Iterable[str | Path] | None = None, schema: Schema | None = None,
-                 progress=None) -> Dataset:
+                 progress=None, texts_inside: bool = False) -> Dataset:
     """Load and validate dataset files; the bundled seed when ``paths`` is empty.
 
     Raises DatasetError listing every problem; returns nothing partial. When the files together
     exceed :data:`LONG_LOAD_BYTES`, ``progress(bytes_checked, total_bytes)`` is called as records
-    are checked (each record counts for its share of its file's bytes).
+    are checked (each record counts for its share of its file's bytes). With ``texts_inside``, a
+    source text must lie in the folder of the file that names it, or below (``../x.txt`` is refused:
+    for files from elsewhere, such as candidates to merge).
     """
     files = data_files(paths) if paths else data_files([seed_path()])
-    validator = _Validator(schema or get_schema())
+    validator = _Validator(schema or get_schema(), texts_inside)
     if not files:
         raise DatasetError([Problem(", ".join(map(str, paths or [])), None, "", "no .yaml, .yml or .json dataset files found")])
     sizes = [_size(path) for path in files]

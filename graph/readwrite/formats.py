@@ -31,9 +31,12 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from typing import IO
 
 import networkx as nx
+
+from partnergraph.graph.readwrite.output import make_folder, open_output
 
 FORMATS = ("node-link", "graphml", "gexf", "cytoscape", "dot", "cypher", "csv")
 READABLE = ("node-link", "graphml", "gexf", "cytoscape", "dot")
@@ -69,6 +72,16 @@ def _decoded(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     H.add_nodes_from((n, dec(a)) for n, a in G.nodes(data=True))
     H.add_edges_from((u, v, k, dec(d)) for u, v, k, d in G.edges(keys=True, data=True))
     return H
+
+
+def save_graph(G: nx.MultiDiGraph, fmt: str, path=None) -> int:
+    """Write ``G`` in one of FORMATS to ``path`` (None: standard output) through the output helper:
+    atomically, or an :class:`~partnergraph.graph.readwrite.output.OutputError`. Returns the bytes written."""
+    buffer = io.BytesIO()
+    write_graph(G, fmt, buffer)  # a ValueError (data the format cannot hold) leaves the target untouched
+    with open_output(path) as out:
+        out.write(buffer.getvalue())
+    return buffer.tell()
 
 
 def write_graph(G: nx.MultiDiGraph, fmt: str, out: IO[bytes]) -> None:
@@ -111,9 +124,24 @@ def _pydot(G: nx.MultiDiGraph):
         if "name" in a:  # pydot.Node takes its id as `name`: the attribute travels as DOT_NAME
             a[DOT_NAME] = a.pop("name")
         a["label"] = a.get(DOT_NAME, n)
+        a.update({k: _dot_quote(v) for k, v in a.items() if isinstance(v, str)})
     for *_, d in H.edges(data=True):
         d["label"] = d.get("type", "")
+        d.update({k: _dot_quote(v) for k, v in d.items() if isinstance(v, str)})
     return nx.nx_pydot.to_pydot(H)
+
+
+def _dot_quote(text: str) -> str:
+    r"""A DOT quoted string that :func:`_unquote` reads back exactly (pydot leaves quoted strings alone).
+
+    DOT itself escapes only ``\"``; backslashes and line breaks are escaped too (``\\``, ``\n``, the
+    same meaning as in a Graphviz label), so that any text, a final backslash included, survives.
+
+    >>> _unquote(_dot_quote('say "hi" \\ \n end\\')) == 'say "hi" \\ \n end\\'
+    True
+    """
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{escaped}"'
 
 
 def to_string(G: nx.MultiDiGraph, fmt: str) -> str:
@@ -183,9 +211,9 @@ def _from_dot(text: str) -> nx.MultiDiGraph:
     [P] = pydot.graph_from_dot_data(text)
     H = nx.MultiDiGraph()
     for node in P.get_nodes():
-        name = _unquote(node.get_name())
-        if name in ("node", "edge", "graph"):
+        if node.get_name() in ("node", "edge", "graph"):  # default attributes (a node with that id is quoted)
             continue
+        name = _unquote(node.get_name())
         attrs = {k: _dot_value(v) for k, v in node.get_attributes().items() if k != "label"}
         if DOT_NAME in attrs:
             attrs["name"] = attrs.pop(DOT_NAME)
@@ -197,9 +225,13 @@ def _from_dot(text: str) -> nx.MultiDiGraph:
     return _decoded(H)
 
 
+_DOT_ESCAPE = {"\\": "\\", '"': '"', "n": "\n"}
+
+
 def _unquote(text: str) -> str:
+    """The text of a DOT quoted string written by :func:`_dot_quote` (other escapes kept as they are)."""
     if len(text) >= 2 and text[0] == text[-1] == '"':
-        return text[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+        return re.sub(r'\\(.)', lambda m: _DOT_ESCAPE.get(m.group(1), m.group()), text[1:-1], flags=re.DOTALL)
     return text
 
 
@@ -280,7 +312,10 @@ def script_statements(text: str) -> list[tuple[str, str]]:
 # (``start:date``, ``position:long``, ``aliases:string[]``); arrays use ``;`` between
 # elements. The properties are those of the Neo4j backend (propgraph).
 
-ARRAY_DELIMITER = ";"
+# U+001F (unit separator) between array elements: a control character, which the loader refuses in any
+# text, so no element can contain it and every alias or place round-trips (";" could be in a name).
+ARRAY_DELIMITER = "\x1f"
+ARRAY_DELIMITER_OPTION = "--array-delimiter=U+001F"  # how neo4j-admin is told
 _CSV_TYPES = {bool: "boolean", int: "long", float: "double"}
 
 
@@ -327,7 +362,7 @@ def _write_table(path, fixed: list[tuple[str, str]], rows: list[tuple[list, dict
     for name in names:
         kind = _csv_type([props[name] for _, props in rows if name in props])
         typed.append(name if kind == "string" else f"{name}:{kind}")
-    with open(path, "w", encoding="utf-8", newline="") as handle:
+    with open_output(path, text=True, newline="") as handle:  # whole or not at all
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow([h for h, _ in fixed] + typed)
         for lead, props in rows:
@@ -339,7 +374,7 @@ def write_neo4j_csv(G: nx.MultiDiGraph, folder) -> list:
 
     Load with::
 
-        neo4j-admin database import full neo4j --array-delimiter=";" --multiline-fields=true \\
+        neo4j-admin database import full neo4j --array-delimiter=U+001F --multiline-fields=true \\
             --nodes=nodes.csv --nodes=sources.csv --relationships=relationships.csv \\
             --relationships=evidence.csv
     """
@@ -348,8 +383,7 @@ def write_neo4j_csv(G: nx.MultiDiGraph, folder) -> list:
     from partnergraph.graph.stores.neo4j_store import EVIDENCE_TYPE, MARKER_LABEL, SOURCE_LABEL
     from partnergraph.graph.model.propgraph import edge_properties, node_labels, node_properties, relationship_type, source_properties
 
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = make_folder(folder)  # created if missing (not its parents): OutputError otherwise
     nodes, evidence = [], []
     for n, a in sorted(G.nodes(data=True)):
         props = node_properties(n, a)
@@ -438,5 +472,5 @@ def _convert(cell: str, kind: str) -> str:
                 "boolean": "toBoolean", "date": "date"}.get(base)
     if array:
         item = f"{function}(x)" if function else "x"
-        return f"CASE WHEN {cell} IS NULL THEN null ELSE [x IN split({cell}, '{ARRAY_DELIMITER}') | {item}] END"
+        return f"CASE WHEN {cell} IS NULL THEN null ELSE [x IN split({cell}, '\\u{ord(ARRAY_DELIMITER):04x}') | {item}] END"
     return f"{function}({cell})" if function else cell

@@ -25,6 +25,13 @@ from partnergraph.graph.readwrite.xlsx import read_csv_tables, read_xlsx_tables,
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv")
 
 
+def dataset_of(G) -> Dataset:
+    """The records of a loaded graph (its nodes, edges and sources) as a :class:`Dataset`."""
+    relations = [{"from": u, "to": v, **d} for u, v, d in G.edges(data=True)]
+    return Dataset(sources=dict(G.graph.get("sources", {})), nodes={n: dict(a) for n, a in G.nodes(data=True)},
+                   relations=relations, files=list(G.graph.get("files", [])))
+
+
 def export_workbook(dataset: Dataset, out: IO[bytes] | str | Path) -> None:
     """The dataset (and its source texts) as an .xlsx workbook in the spreadsheet layout."""
     write_xlsx(dataset_tables(dataset, source_texts(dataset)), out)

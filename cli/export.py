@@ -15,6 +15,7 @@ from .common import UserError, data_option, load
 FORMATS = ("node-link", "graphml", "gexf", "cytoscape", "dot", "cypher", "csv", "xlsx", "sheets")
 FOLDER_FORMATS = ("csv", "sheets")
 FILE_FORMATS = ("xlsx",)
+RECORD_FORMATS = ("xlsx", "sheets")  # written from the records, in file order
 
 
 @click.command()
@@ -49,6 +50,14 @@ def export(fmt: str, output: str | None, bom: bool, data) -> None:
     from partnergraph.graph.readwrite.registry import write_folder, write_graph
 
     G = load(data)
+    if fmt in RECORD_FORMATS:
+        from partnergraph.graph.model.dataset import load_dataset
+
+        from .common import data_layers
+
+        G_or_records = load_dataset(data_layers(data))  # valid: load() above checked it
+    else:
+        G_or_records = G
     summary = f"{G.number_of_nodes()} nodes and {G.number_of_edges()} edges"
     if bom and fmt != "sheets":
         raise UserError("--bom applies to --format sheets only")
@@ -58,7 +67,7 @@ def export(fmt: str, output: str | None, bom: bool, data) -> None:
         if Path(output).exists() and not Path(output).is_dir():
             raise UserError(f"{output} is a file; --format {fmt} needs a folder")
         try:
-            files = write_folder(G, fmt, output, **({"bom": True} if bom else {}))
+            files = write_folder(G_or_records, fmt, output, **({"bom": True} if bom else {}))
         except (ValueError, OSError) as exc:
             raise UserError(f"cannot write {output}: {exc}")
         click.echo(f"Wrote {summary} to {output.rstrip('/')}/ ({', '.join(f.name for f in files)}).", err=True)
@@ -73,7 +82,7 @@ def export(fmt: str, output: str | None, bom: bool, data) -> None:
         raise UserError(f"--format {fmt} is a binary file: give it a name with -o, e.g. -o graph.{fmt}")
     buffer = io.BytesIO()
     try:
-        write_graph(G, fmt, buffer)
+        write_graph(G_or_records, fmt, buffer)
     except ValueError as exc:
         raise UserError(str(exc))
     if not output:

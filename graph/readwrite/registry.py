@@ -36,6 +36,7 @@ from typing import IO, Callable
 
 import networkx as nx
 
+from partnergraph.graph.model.dataset import Dataset
 from partnergraph.graph.readwrite import cypher_script, cytoscape, dot, gexf, graphml, neo4j_csv, nodelink
 
 
@@ -46,18 +47,26 @@ class Format:
     kind: str  # "stream", "file" or "folder"
     write: Callable  # (G, out stream) for stream/file formats, (G, folder, **options) -> [paths] for folders
     read: Callable | None = None  # (stream or path) -> graph
+    records: bool = False  # written from the dataset's records (file order kept), not from the graph
 
 
-def _xlsx(G: nx.MultiDiGraph, out: IO[bytes]) -> None:
-    from partnergraph.graph.readwrite.importing import dataset_of, export_workbook  # openpyxl: only for this format
+def _records(data):
+    """A Dataset as it is, or the records of a graph (relations then in the graph's order)."""
+    from partnergraph.graph.readwrite.importing import dataset_of
 
-    export_workbook(dataset_of(G), out)
+    return data if isinstance(data, Dataset) else dataset_of(data)
 
 
-def _sheets(G: nx.MultiDiGraph, folder, bom: bool = False) -> list[Path]:
-    from partnergraph.graph.readwrite.importing import dataset_of, export_csv_sheets
+def _xlsx(data, out: IO[bytes]) -> None:
+    from partnergraph.graph.readwrite.importing import export_workbook  # imported here: openpyxl costs ~0.2 s
 
-    return export_csv_sheets(dataset_of(G), folder, bom=bom)
+    export_workbook(_records(data), out)
+
+
+def _sheets(data, folder, bom: bool = False) -> list[Path]:
+    from partnergraph.graph.readwrite.importing import export_csv_sheets  # imported here: openpyxl
+
+    return export_csv_sheets(_records(data), folder, bom=bom)
 
 
 def _neo4j_csv(G: nx.MultiDiGraph, folder, bom: bool = False) -> list[Path]:
@@ -73,8 +82,8 @@ REGISTRY: dict[str, Format] = {f.name: f for f in (
     Format("cypher", "a cypher-shell script: cypher-shell -f graph.cypher", "stream",
            lambda G, out: out.write(cypher_script.cypher_script(G).encode("utf-8"))),
     Format("csv", "a folder of neo4j-admin import files (nodes, sources, relationships, evidence)", "folder", _neo4j_csv),
-    Format("xlsx", "an Excel/LibreOffice workbook in the spreadsheet layout ('partnergraph import' reads it)", "file", _xlsx),
-    Format("sheets", "the spreadsheet layout as CSV files, one per sheet (sources.csv, actors.csv, ...)", "folder", _sheets),
+    Format("xlsx", "an Excel/LibreOffice workbook in the spreadsheet layout ('partnergraph import' reads it)", "file", _xlsx, records=True),
+    Format("sheets", "the spreadsheet layout as CSV files, one per sheet (sources.csv, actors.csv, ...)", "folder", _sheets, records=True),
 )}
 
 FORMATS = tuple(REGISTRY)
@@ -90,15 +99,18 @@ def get_format(name: str) -> Format:
         raise ValueError(f"unknown export format {name!r}; choose one of {', '.join(FORMATS)}") from None
 
 
-def write_graph(G: nx.MultiDiGraph, fmt: str, out: IO[bytes]) -> None:
-    """Write ``G`` in a one-file format to a binary stream."""
+RECORD_FORMATS = tuple(name for name, f in REGISTRY.items() if f.records)
+
+
+def write_graph(G, fmt: str, out: IO[bytes]) -> None:
+    """Write ``G`` (a graph, or a Dataset for RECORD_FORMATS) in a one-file format to a binary stream."""
     f = get_format(fmt)
     if f.kind == "folder":
         raise ValueError(f"{fmt} export writes several files: give a folder (write_folder)")
     f.write(G, out)
 
 
-def write_folder(G: nx.MultiDiGraph, fmt: str, folder, **options) -> list:
+def write_folder(G, fmt: str, folder, **options) -> list:
     """Write a several-file format into ``folder``; return the paths written."""
     f = get_format(fmt)
     if f.kind != "folder":

@@ -221,8 +221,8 @@ def _value(raw, sheet: str, column: str, kind: str, where: tuple, built: _Built)
             return None
     text = str(raw) if not isinstance(raw, str) else raw
     if kind in LIST_TYPES or (kind == "text_or_texts" and SEPARATOR in text):
-        return [part.strip() for part in text.split(SEPARATOR) if part.strip()]
-    return text.strip() if kind != "text" or column not in ("quote", "text") else text
+        return [part.strip(" ") for part in text.split(SEPARATOR) if part.strip(" ")]  # "A | B" as "A|B"
+    return text  # as typed: a spreadsheet value is the dataset's value
 
 
 def _read_sheet(sheet: str, rows: list[list], built: _Built, schema: Schema) -> list[tuple[int, dict]]:

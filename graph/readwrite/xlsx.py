@@ -131,4 +131,5 @@ def read_csv_tables(paths: list[str | Path]) -> dict[str, list[list]]:
 
 
 def _unprefix(value: str) -> str:
-    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_START) else value
+    """Undo the export's prefix: one ``'`` before a value that would otherwise be risky."""
+    return value[1:] if value.startswith("'") and _risky(value[1:]) else value

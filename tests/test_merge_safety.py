@@ -180,3 +180,31 @@ def test_merge_stopped_after_any_step_leaves_the_old_or_the_new_dataset(tmp_path
         assert not [p for p in run.iterdir() if p.name.startswith(".data.partnergraph-") and "lock" not in p.name]
         step += 1
     assert step >= 7 and seen == {"old", "new"}, (step, seen)  # copy, 5 files, swap, clean-up
+
+
+def test_a_linked_candidate_with_another_status_keeps_both_statements(tmp_path):
+    """The status-change case as ingest writes it: a relation linked to an existing edge, with the new
+    status on the candidate (and a review.conflicts note). Nothing is dropped, nothing overwritten."""
+    data = _seed_copy(tmp_path)
+    rel = next(r for r in load_dataset([data]).relations if r.get("status") == "interested")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "b.txt").write_text("Viet Nam has not yet taken part in such missions.", "utf-8")
+    cand = folder / "cand.yaml"
+    cand.write_text(yaml.safe_dump({
+        "sources": [{"id": "new-report", "title": "A report", "publisher": "Desk", "published": "2024",
+                     "language": "en", "file": "b.txt"}],
+        "relations": [{"from": rel["from"], "type": rel["type"], "to": rel["to"], "status": "not_yet",
+                       "evidence": [{"source": "new-report", "quote": "has not yet taken part"}],
+                       "review": {"links_to": rel["id"], "conflicts": [{"field": "status", "dataset": "interested",
+                                                                         "candidate": "not_yet", "keep": "both"}]}}],
+    }), "utf-8")
+    counts = merge_candidates(cand, data)
+    assert counts["conflicts"] == 1 and counts["evidence"] == 1
+    after = next(r for r in load_dataset([data]).relations if r["id"] == rel["id"])
+    assert after["status"] == "interested"
+    assert after["history"] == [{"field": "status", "value": "not_yet", "source": "new-report", "quote": "has not yet taken part"}]
+    assert {"source": "new-report", "quote": "has not yet taken part"} in after["evidence"]
+    # onto an overlay, the base's record cannot change: counted and said, not silently dropped
+    result = CliRunner().invoke(cli, ["merge", str(cand), "--into", str(tmp_path / "mine"), "--base", "seed"])
+    assert result.exit_code == 0 and "1 conflict(s) about records of the base" in result.stderr, result.output

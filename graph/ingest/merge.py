@@ -254,6 +254,7 @@ def _merge_nodes(candidates: dict, G: nx.MultiDiGraph, target: _Target, counts: 
                     counts["evidence"] += len(added)
                 elif added:
                     counts["base_evidence"] += len(added)
+                _keep_differences(record, stored, have[0] if have else None, target, counts)
                 continue
             new = _plain(record)
             new_id, n = new["id"], 1
@@ -279,15 +280,45 @@ def _merge_relations(candidates: dict, G: nx.MultiDiGraph, target: _Target, ids:
                 existing.setdefault("evidence", []).extend(added)
                 target.changed.add(path)
                 counts["evidence"] += len(added)
+            _keep_differences(rel, existing, path, target, counts)
             continue
         in_base = _existing_edge(G, rel["from"], rel["type"], rel["to"])
         if in_base is not None:
-            counts["base_evidence"] += len(_new_evidence(G.edges[rel["from"], rel["to"], in_base].get("evidence", []),
-                                                         rel.get("evidence", [])))
+            edge = G.edges[rel["from"], rel["to"], in_base]
+            counts["base_evidence"] += len(_new_evidence(edge.get("evidence", []), rel.get("evidence", [])))
+            _keep_differences(rel, edge, None, target, counts)
             continue
         target.append("relations", rel)
         stored[key] = (target.file_for("relations"), rel)
         counts["relations"] += 1
+
+
+def _keep_differences(candidate: dict, stored: dict, path: Path | None, target: _Target, counts: dict) -> None:
+    """Where a candidate linked to an existing record states another status, date or place, keep its
+    statement in the record's history (with the candidate's evidence); the record's value stays.
+
+    This covers ingest's ``review.conflicts`` notes and any edit a reviewer made: a difference is
+    never dropped, and never written over the record."""
+    statements = []
+    for name in CONFLICT_FIELDS:
+        value = candidate.get(name)
+        if value in (None, "", []) or value == stored.get(name):
+            continue
+        if name == "places" and set(value) <= set(stored.get("places") or []):
+            continue
+        for evidence in candidate.get("evidence") or []:
+            statements.append({"field": name, "value": value, "source": evidence["source"], "quote": evidence["quote"]})
+    if not statements:
+        return
+    if path is None:  # a record of the base: an overlay cannot change it
+        counts["base_conflicts"] += len({s["field"] for s in statements})
+        return
+    history = stored.setdefault("history", [])
+    for statement in statements:
+        if statement not in [dict(h) for h in history]:
+            history.append(statement)
+            target.changed.add(path)
+            counts["conflicts"] += 1
 
 
 def _merge_conflicts(candidates: dict, target: _Target, ids: dict, counts: dict) -> None:

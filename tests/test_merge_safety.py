@@ -143,9 +143,31 @@ def test_a_conflict_is_kept_beside_the_record_never_over_it(tmp_path):
 # --- atomicity: stop after every step -----------------------------------------------------------
 
 
-def _merge_process(cand: Path, data: Path, env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "partnergraph.cli.main", "merge", str(cand), "--into", str(data)],
-                          env={**os.environ, **env}, capture_output=True, text=True, timeout=120)
+def _merge_process(cand: Path, data: Path, env: dict) -> int:
+    """Run merge in a forked child with ``env`` (the stop hook ends it like a kill); its exit status."""
+    import multiprocessing
+
+    def child() -> None:
+        os.environ.update(env)
+        try:
+            merge_candidates(cand, data)
+        except BaseException:  # noqa: BLE001 - any failure is a non-zero status for the parent to see
+            os._exit(3)
+        os._exit(0)
+
+    process = multiprocessing.get_context("fork").Process(target=child)
+    process.start()
+    process.join(120)
+    return process.exitcode
+
+
+def test_the_stop_hook_works_through_the_cli(tmp_path):
+    cand = _candidates(tmp_path)
+    data = _seed_copy(tmp_path)
+    before = _snapshot(data)
+    proc = subprocess.run([sys.executable, "-m", "partnergraph.cli.main", "merge", str(cand), "--into", str(data)],
+                          env={**os.environ, STOP_ENV: "3"}, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == STOP_STATUS and _snapshot(data) == before
 
 
 @pytest.mark.parametrize("exchange", [True, False], ids=["renameat2-exchange", "journal"])
@@ -156,7 +178,7 @@ def test_merge_stopped_after_any_step_leaves_the_old_or_the_new_dataset(tmp_path
     env = {} if exchange else {NO_EXCHANGE_ENV: "1"}
     full = tmp_path / "full" / "data"
     shutil.copytree(old_data, full)
-    assert _merge_process(cand, full, env).returncode == 0
+    assert _merge_process(cand, full, env) == 0
     new = _snapshot(full)
     assert new != old
     seen, step = set(), 1
@@ -164,20 +186,19 @@ def test_merge_stopped_after_any_step_leaves_the_old_or_the_new_dataset(tmp_path
         run = tmp_path / f"run{step}"
         data = run / "data"
         shutil.copytree(old_data, data)
-        proc = _merge_process(cand, data, {**env, STOP_ENV: str(step)})
-        if proc.returncode == 0:  # past the last step: the merge finished
+        status = _merge_process(cand, data, {**env, STOP_ENV: str(step)})
+        if status == 0:  # past the last step: the merge finished
             assert _snapshot(data) == new
             break
-        assert proc.returncode == STOP_STATUS, proc.stderr
+        assert status == STOP_STATUS, status
         recover(data, readers_only=True)  # what a reader does: complete a journaled swap, never remove
         state = _snapshot(data)
         assert state in (old, new), f"stopped after step {step}: a mixed dataset"
         load_dataset([data])  # and it validates
         seen.add("old" if state == old else "new")
-        again = _merge_process(cand, data, env)  # the next run recovers and merges (or finds nothing new)
-        assert again.returncode == 0, again.stderr
+        assert _merge_process(cand, data, env) == 0  # the next run recovers and merges (or finds nothing new)
         assert _snapshot(data) == new
-        assert not [p for p in run.iterdir() if p.name.startswith(".data.partnergraph-") and "lock" not in p.name]
+        assert [p.name for p in run.iterdir()] == ["data"]  # no build folder, journal or lock file left
         step += 1
     assert step >= 7 and seen == {"old", "new"}, (step, seen)  # copy, 5 files, swap, clean-up
 

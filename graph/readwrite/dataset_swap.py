@@ -104,15 +104,18 @@ def _exchange(a: Path, b: Path) -> bool:
 
 @contextlib.contextmanager
 def locked(target: Path):
-    """An exclusive lock on the dataset (a lock file beside it) while it is rewritten."""
-    lock = sibling(target, ".partnergraph-lock")
+    """An exclusive lock while the dataset is rewritten: flock on the folder that holds it (no lock
+    file is left behind; two merges beside each other wait for neither, they are refused)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock, "a") as handle:
+    fd = os.open(target.parent, os.O_RDONLY)
+    try:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise OSError(errno.EBUSY, f"{target} is being rewritten by another partnergraph process; try again")
+            raise OSError(errno.EBUSY, f"{target.parent} is being rewritten by another partnergraph process; try again")
         yield
+    finally:
+        os.close(fd)
 
 
 def recover(target: Path, readers_only: bool = False) -> str | None:

@@ -73,8 +73,17 @@ def resolve_data_path(path: str) -> str:
 
 def data_layers(data: Iterable[str], base: Iterable[str] | None = None) -> list[str]:
     """The dataset paths to load, bottom first: the base, then the data; the bundled seed when both are empty."""
+    from pathlib import Path
+
+    from partnergraph.graph.readwrite.dataset_swap import recover
+
     base = tuple(current_base() if base is None else base)
     layers = [resolve_data_path(p) for p in (*base, *data)]
+    for layer in layers:
+        if not Path(layer).exists():  # a merge cut short between its two renames: complete it
+            done = recover(Path(layer), readers_only=True)
+            if done:
+                click.echo(f"Note: {done}.", err=True)
     return layers or [resolve_data_path(SEED_NAME)]
 
 

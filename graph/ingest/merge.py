@@ -335,6 +335,11 @@ def _merge_conflicts(candidates: dict, target: _Target, ids: dict, counts: dict)
             continue
         path, record = by_id[of]
         history = record.setdefault("history", [])
+        added = _new_evidence(record.get("evidence", []), conflict["evidence"])
+        if added:  # the statement's quote is evidence too: the loader checks it against the source's text
+            record.setdefault("evidence", []).extend(_plain(e) for e in added)
+            target.changed.add(path)
+            counts["evidence"] += len(added)
         for evidence in conflict["evidence"]:
             statement = {"field": conflict["field"], "value": conflict["value"],
                          "source": evidence["source"], "quote": evidence["quote"]}

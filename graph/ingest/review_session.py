@@ -18,6 +18,7 @@ is decided, :meth:`ReviewSession.write_reviewed` writes the file ``merge`` takes
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -113,8 +114,6 @@ class ReviewSession:
         self.decisions = saved.get("decisions", {})
 
     def _digest(self) -> str:
-        import hashlib
-
         return hashlib.sha256(self.path.read_bytes()).hexdigest()
 
     def _save(self) -> None:

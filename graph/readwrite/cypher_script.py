@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import networkx as nx
 
@@ -25,8 +26,6 @@ def cypher_literal(value) -> str:
     >>> print(cypher_literal({"q": 'say "hi"\n', "day": date(2019, 10, 17), "n": [1, 2.5, None, True]}))
     {`q`: "say \"hi\"\n", `day`: date("2019-10-17"), `n`: [1, 2.5, null, true]}
     """
-    from datetime import date
-
     if value is None or isinstance(value, (bool, int, float, str)):
         if isinstance(value, float) and value != value:
             raise ValueError("NaN cannot be written as a Cypher literal")

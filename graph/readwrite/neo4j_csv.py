@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
+
 import networkx as nx
 
 
@@ -18,8 +21,6 @@ _CSV_TYPES = {bool: "boolean", int: "long", float: "double"}
 
 
 def _csv_type(values: list) -> str:
-    from datetime import date
-
     kinds = set()
     for v in values:
         if isinstance(v, list):
@@ -35,8 +36,6 @@ def _csv_type(values: list) -> str:
 
 
 def _csv_cell(value) -> str:
-    from datetime import date
-
     if value is None:
         return ""
     if isinstance(value, list):
@@ -76,8 +75,6 @@ def write_neo4j_csv(G: nx.MultiDiGraph, folder) -> list:
             --nodes=nodes.csv --nodes=sources.csv --relationships=relationships.csv \\
             --relationships=evidence.csv
     """
-    from pathlib import Path
-
     from partnergraph.graph.stores.neo4j_store import EVIDENCE_TYPE, MARKER_LABEL, SOURCE_LABEL
     from partnergraph.graph.model.propgraph import edge_properties, node_labels, node_properties, relationship_type, source_properties
 
@@ -119,8 +116,6 @@ def load_csv_statements(folder, base_url: str) -> list[tuple[str, dict]]:
     ``file:///``. Types come from the header; labels and types from the rows.
     """
     import csv
-    from pathlib import Path
-
     folder = Path(folder)
     statements = []
 

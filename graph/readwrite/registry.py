@@ -38,6 +38,7 @@ import networkx as nx
 
 from partnergraph.graph.model.dataset import Dataset
 from partnergraph.graph.readwrite import cypher_script, cytoscape, dot, gexf, graphml, neo4j_csv, nodelink
+from partnergraph.graph.readwrite.importing import dataset_of, export_csv_sheets, export_workbook
 
 
 @dataclass(frozen=True)
@@ -52,20 +53,14 @@ class Format:
 
 def _records(data):
     """A Dataset as it is, or the records of a graph (relations then in the graph's order)."""
-    from partnergraph.graph.readwrite.importing import dataset_of
-
     return data if isinstance(data, Dataset) else dataset_of(data)
 
 
 def _xlsx(data, out: IO[bytes]) -> None:
-    from partnergraph.graph.readwrite.importing import export_workbook  # imported here: openpyxl costs ~0.2 s
-
     export_workbook(_records(data), out)
 
 
 def _sheets(data, folder, bom: bool = False) -> list[Path]:
-    from partnergraph.graph.readwrite.importing import export_csv_sheets  # imported here: openpyxl
-
     return export_csv_sheets(_records(data), folder, bom=bom)
 
 

@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 import tempfile
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from pathlib import Path
 
 import yaml
@@ -192,8 +193,6 @@ def _header(sheet: str, header: list, built: _Built, schema: Schema) -> list[str
 
 def _value(raw, sheet: str, column: str, kind: str, where: tuple, built: _Built):
     """A cell's value for the dataset, or None when empty; problems for what a cell cannot hold."""
-    from datetime import date, datetime, time
-
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     problem = lambda message: built.problems.append(CellProblem(sheet, where[1], built.cols[sheet][column], message))  # noqa: E731

@@ -50,6 +50,9 @@ def current_base() -> tuple[str, ...]:
     return tuple(ctx.meta.get("partnergraph.base", ())) if ctx else ()
 
 
+_NOTED: set[str] = set()  # notes already given in this process
+
+
 def resolve_data_path(path: str) -> str:
     """A --data/--base value as a path: 'seed' is the bundled seed unless a folder ./seed exists here
     (then that folder, said on standard error when it is not the bundled one)."""
@@ -64,7 +67,8 @@ def resolve_data_path(path: str) -> str:
     if local.is_dir() and path.endswith("/"):
         return str(local)
     if local.is_dir():
-        if local.resolve() != bundled.resolve():
+        if local.resolve() != bundled.resolve() and str(local) not in _NOTED:
+            _NOTED.add(str(local))
             click.echo(f"Note: 'seed' is the folder {local} here, not the bundled seed ({bundled}); "
                        f"give --data {bundled} for the bundled one.", err=True)
         return str(local)

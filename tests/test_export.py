@@ -255,3 +255,39 @@ def test_sheets_csv_with_bom_keeps_vietnamese_for_excel(tmp_path):
     rows = list(csv.DictReader(open(tmp_path / "sheets" / "actors.csv", encoding="utf-8-sig")))
     assert next(r for r in rows if r["id"] == "viet-nam")["name_vi"] == "Việt Nam"
     assert CliRunner().invoke(cli, ["export", "-f", "graphml", "--bom"]).exit_code == 1
+
+
+HOSTILE_NAMES = ['say "hi"', "back\\slash", "end\\", "new\nline", "cr\rhere", "tab\there", "<script>alert(1)</script>",
+                 "&amp; &", "Việt Nam", "emoji 🚢", "'single'", "{json: [1]}", "a;b|c", "-- comment", '\\"mixed\\"',
+                 " lead and trail ", "=1+1", "\\n literal", "node", "graph", "123", "a,b=c"]
+
+
+def _hostile_graph(names):
+    H = nx.MultiDiGraph(sources={})
+    for i, n in enumerate(names):
+        H.add_node(f"n{i}", id=f"n{i}", name=n, kind="state", family="actor", aliases=[n, n + "2"],
+                   evidence=[{"source": "s", "quote": n}])
+    for i in range(len(names) - 1):
+        H.add_edge(f"n{i}", f"n{i + 1}", key=f"e{i}", id=f"e{i}", type="supports", role=names[i],
+                   evidence=[{"source": "s", "quote": names[i]}])
+    return H
+
+
+@pytest.mark.parametrize("fmt", READABLE)
+def test_hostile_names_round_trip_through_every_readable_format(fmt):
+    H = _hostile_graph(HOSTILE_NAMES)
+    back = read_graph(io.BytesIO(to_string(H, fmt).encode("utf-8")), fmt)
+    assert all(back.nodes[n] == H.nodes[n] for n in H), fmt
+    assert all(back.edges[u, v, k] == d for u, v, k, d in H.edges(keys=True, data=True)), fmt
+
+
+def test_dot_with_hostile_names_is_read_by_graphviz():
+    import shutil
+    import subprocess
+
+    if not shutil.which("dot"):
+        pytest.fail("Graphviz 'dot' is missing; run scripts/install-test-deps")
+    proc = subprocess.run(["dot", "-Tsvg"], input=to_string(_hostile_graph(HOSTILE_NAMES), "dot").encode(),
+                          capture_output=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert sum(1 for el in ET.fromstring(proc.stdout).iter() if el.get("class") == "node") == len(HOSTILE_NAMES)

@@ -3,6 +3,7 @@ attribute ``name`` travels as ``pg_name`` (pydot uses ``name`` for the node id).
 
 from __future__ import annotations
 
+import re
 from typing import IO
 
 import networkx as nx
@@ -30,7 +31,21 @@ def _pydot(G: nx.MultiDiGraph):
         a["label"] = a.get(DOT_NAME, n)
     for *_, d in H.edges(data=True):
         d["label"] = d.get("type", "")
+    for attrs in [a for _, a in H.nodes(data=True)] + [d for *_, d in H.edges(data=True)]:
+        for k, v in attrs.items():
+            if isinstance(v, str):
+                attrs[k] = _quoted(v)
     return nx.nx_pydot.to_pydot(H)
+
+
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"}
+_UNESCAPES = {"\\": "\\", '"': '"', "n": "\n", "r": "\r"}
+
+
+def _quoted(text: str) -> str:
+    """A DOT double-quoted string with backslash, quote, newline and CR escaped (pydot escapes only some:
+    a backslash before a quote would end the string early)."""
+    return '"' + "".join(_ESCAPES.get(c, c) for c in text) + '"'
 
 
 
@@ -55,8 +70,9 @@ def _from_dot(text: str) -> nx.MultiDiGraph:
 
 
 def _unquote(text: str) -> str:
+    """The value of a DOT double-quoted string written by :func:`_quoted` (other text as it is)."""
     if len(text) >= 2 and text[0] == text[-1] == '"':
-        return text[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+        return re.sub(r'\\(.)', lambda m: _UNESCAPES.get(m.group(1), m.group(0)), text[1:-1], flags=re.DOTALL)
     return text
 
 

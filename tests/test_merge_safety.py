@@ -236,3 +236,19 @@ def test_a_linked_candidate_with_another_status_keeps_both_statements(tmp_path):
     # onto an overlay, the base's record cannot change: counted and said, not silently dropped
     result = CliRunner().invoke(cli, ["merge", str(cand), "--into", str(tmp_path / "mine"), "--base", "seed"])
     assert result.exit_code == 0 and "1 conflict(s) about records of the base" in result.stderr, result.output
+
+
+def test_diff_shows_what_merge_would_keep_as_history():
+    from partnergraph.graph.ingest import diff_candidates
+    from partnergraph.graph.model.build import load_graph
+
+    G = load_graph()
+    u, v, key, d = next((u, v, k, d) for u, v, k, d in G.edges(keys=True, data=True) if d.get("status") == "interested")
+    rows = diff_candidates({
+        "relations": [{"from": u, "type": d["type"], "to": v, "status": "not_yet",
+                       "evidence": [{"source": "x", "quote": "not yet"}]}],
+        "conflicts": [{"of": "eu-viet-nam-fpa", "field": "start", "value": "2019-10-18", "evidence": []}],
+    }, G)
+    conflicts = [r for r in rows if r["change"] == "conflict"]
+    assert any("status: dataset 'interested', this source 'not_yet'" in r["detail"] for r in conflicts)
+    assert any(r["what"] == "eu-viet-nam-fpa" and r["detail"].startswith("start:") for r in conflicts)

@@ -31,13 +31,13 @@ from pathlib import Path
 import networkx as nx
 
 from partnergraph.graph.ingest.review import (
-    NODE_SECTIONS, _existing_edge, _existing_node, _name_index, _new_evidence,
+    DIFFERENCE_FIELDS, NODE_SECTIONS, _existing_edge, _existing_node, _name_index, _new_evidence,
 )
 from partnergraph.graph.model.build import load_graph
 from partnergraph.graph.model.dataset import DATA_SUFFIXES, DatasetError, data_files, load_dataset
 from partnergraph.graph.readwrite.dataset_swap import recover, replace_file, replace_folder
 
-CONFLICT_FIELDS = ("status", "start", "end", "mentioned", "places")
+CONFLICT_FIELDS = DIFFERENCE_FIELDS
 _REQUIRED = {
     "sources": ("id",),
     "actors": ("id", "kind", "name"),

@@ -39,6 +39,8 @@ def diff_candidates(candidates: dict, G: nx.MultiDiGraph) -> list[dict]:
                 change = "adds evidence" if added else "same"
                 detail = f"= {existing}" + (f" (+{len(added)} quote)" if added else "")
             rows.append({"change": change, "section": section, "what": f"{record['name']} [{record['id']}]", "detail": detail})
+            if existing is not None:
+                rows += _conflict_rows(record, G.nodes[existing], section, f"{record['name']} [{existing}]")
     ids = {r["id"]: _existing_node(r, G, index) or r["id"] for s in NODE_SECTIONS for r in candidates.get(s) or []}
     for record in candidates.get("relations") or []:
         a, b = ids.get(record["from"], record["from"]), ids.get(record["to"], record["to"])
@@ -50,6 +52,27 @@ def diff_candidates(candidates: dict, G: nx.MultiDiGraph) -> list[dict]:
             added = _new_evidence(G.edges[a, b, match].get("evidence", []), record.get("evidence", []))
             rows.append({"change": "adds evidence" if added else "same", "section": "relations", "what": what,
                          "detail": f"= {match}" + (f" (+{len(added)} quote)" if added else "")})
+            rows += _conflict_rows(record, G.edges[a, b, match], "relations", what)
+    for record in candidates.get("conflicts") or []:
+        rows.append({"change": "conflict", "section": "conflicts", "what": str(record.get("of")),
+                     "detail": f"{record.get('field')}: kept beside the record, in its history: {record.get('value')!r}"})
+    return rows
+
+
+DIFFERENCE_FIELDS = ("status", "start", "end", "mentioned", "places")
+
+
+def _conflict_rows(candidate: dict, existing: dict, section: str, what: str) -> list[dict]:
+    """A row per field where a linked candidate says otherwise than the existing record (merge keeps both)."""
+    rows = []
+    for name in DIFFERENCE_FIELDS:
+        value, have = candidate.get(name), existing.get(name)
+        if value in (None, "", []) or value == have:
+            continue
+        if name == "places" and set(value) <= set(have or []):
+            continue
+        rows.append({"change": "conflict", "section": section, "what": what,
+                     "detail": f"{name}: dataset {have!r}, this source {value!r} (both kept, as history)"})
     return rows
 
 

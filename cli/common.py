@@ -88,7 +88,11 @@ def data_layers(data: Iterable[str], base: Iterable[str] | None = None) -> list[
             done = recover(Path(layer), readers_only=True)
             if done:
                 click.echo(f"Note: {done}.", err=True)
-    return layers or [resolve_data_path(SEED_NAME)]
+    if not layers:  # nothing named: the bundled seed, whatever folders the working directory holds
+        from partnergraph.graph.model.dataset import seed_path
+
+        return [str(seed_path())]
+    return layers
 
 
 def format_option(f: Callable) -> Callable:

@@ -198,6 +198,8 @@ def test_seed_names_the_bundled_seed_unless_a_seed_folder_is_here(tmp_path, monk
     local = CliRunner().invoke(cli, ["show", "viet-nam", "--data", "seed", "-f", "json"])
     assert local.exit_code == 0 and "Local Viet Nam" in local.stdout
     assert "'seed' is the folder" in local.stderr and str(seed_path()) in local.stderr
+    default = CliRunner().invoke(cli, ["show", "viet-nam", "-f", "json"])  # nothing named: the bundled seed
+    assert default.exit_code == 0 and "Local Viet Nam" not in default.stdout and "Note:" not in default.stderr
     monkeypatch.setenv("PARTNERGRAPH_DATA", "seed")
     env = CliRunner().invoke(cli, ["show", "viet-nam", "-f", "json"])
     assert env.exit_code == 0 and "Local Viet Nam" in env.stdout

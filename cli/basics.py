@@ -16,28 +16,40 @@ from .options import check_window, echo_counted, status_option, window_options
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path())
+@data_option
 @format_option
-def validate(paths: tuple[str, ...], fmt: str) -> None:
+def validate(paths: tuple[str, ...], data: tuple[str, ...], fmt: str) -> None:
     """Check dataset files and list every problem with its file and line.
+
+    PATHS (and --data) are the files checked; --base is the dataset they extend
+    (read too, so references into it resolve).
 
     \b
     Examples:
       partnergraph validate                 # the bundled seed data
       partnergraph validate my-data/ extra.yaml
+      partnergraph validate mine/ --base seed   # an overlay that extends the seed
     Exit status 0 when valid, 1 when there are problems.
     """
     from partnergraph.graph.model.build import build_graph
     from partnergraph.graph.model.dataset import DatasetError, load_dataset
 
+    from .common import current_base, data_layers
+
+    checked = [*paths, *data]
     try:
         with progress_when_long("Checking the dataset") as progress:
-            dataset = load_dataset(list(paths) or None, progress=progress)
+            dataset = load_dataset(data_layers(checked), progress=progress)
     except DatasetError as exc:
         rows = [{"file": p.file, "line": p.line, "where": p.where, "problem": p.message} for p in exc.problems]
         if fmt == "table":
             for p in exc.problems:
                 echo(str(p), err=True)
             click.echo(f"{len(exc.problems)} problem(s) found; nothing was loaded.", err=True)
+            if not current_base() and checked and any("dangling reference" in p.message or "unknown source" in p.message
+                                                      for p in exc.problems):
+                click.echo("If these files extend the seed (or another dataset), say so: "
+                           f"partnergraph validate {' '.join(checked)} --base seed", err=True)
         else:
             emit(rows, fmt)
         sys.exit(1)
@@ -52,8 +64,9 @@ def validate(paths: tuple[str, ...], fmt: str) -> None:
         "relations": G.number_of_edges(),
     }
     if fmt == "table":
+        layered = f" (on base {', '.join(current_base())})" if current_base() else ""
         click.echo(
-            f"OK: {summary['files']} file(s), {summary['sources']} sources, {actors} actors, "
+            f"OK{layered}: {summary['files']} file(s), {summary['sources']} sources, {actors} actors, "
             f"{summary['instruments']} instruments, {summary['relations']} relations; every fact has evidence."
         )
     else:

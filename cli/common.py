@@ -27,15 +27,82 @@ class UserError(click.ClickException):
         return terminal(self.message)
 
 
+SEED_NAME = "seed"  # --data seed / --base seed: the bundled seed (or ./seed when that folder exists here)
+DATA_HELP = ("Dataset file or folder (YAML/JSON) to read; repeat to layer several, later ones adding to earlier ones. "
+             "'seed' names the bundled seed. Default: the bundled seed alone.")
+BASE_HELP = ("A read-only dataset your --data (or validate/merge paths) extends, layered below them, e.g. --base seed. "
+             "validate reports its problems too; merge never writes into it.")
+
+
+def _remember_base(ctx: click.Context, _param, value) -> tuple:
+    ctx.meta["partnergraph.base"] = tuple(value or ())
+    return value
+
+
 def data_option(f: Callable) -> Callable:
-    return click.option(
-        "--data",
-        "data",
-        multiple=True,
-        type=click.Path(),
-        envvar="PARTNERGRAPH_DATA",
-        help="Dataset file or folder (YAML/JSON); repeat to merge several. Default: the bundled seed data.",
+    """--data PATH... and --base PATH..., the same on every command that reads data.
+
+    --base is kept in the click context (not passed to the command), so that every command's
+    ``load(data)`` layers the base below the data without taking a new parameter.
+    """
+    f = click.option(
+        "--base", "base", multiple=True, type=click.Path(), envvar="PARTNERGRAPH_BASE", expose_value=False,
+        callback=_remember_base, is_eager=True, help=BASE_HELP,
     )(f)
+    return click.option(
+        "--data", "data", multiple=True, type=click.Path(), envvar="PARTNERGRAPH_DATA", help=DATA_HELP,
+    )(f)
+
+
+def current_base() -> tuple[str, ...]:
+    """The --base paths of the running command (empty outside a command or without --base)."""
+    ctx = click.get_current_context(silent=True)
+    return tuple(ctx.meta.get("partnergraph.base", ())) if ctx else ()
+
+
+_NOTED: set[str] = set()  # notes already given in this process
+
+
+def resolve_data_path(path: str) -> str:
+    """A --data/--base value as a path: 'seed' is the bundled seed unless a folder ./seed exists here
+    (then that folder, said on standard error when it is not the bundled one)."""
+    from pathlib import Path
+
+    from partnergraph.graph.model.dataset import seed_path
+
+    if path.rstrip("/") != SEED_NAME:
+        return path
+    bundled = seed_path()
+    local = Path.cwd() / SEED_NAME
+    if local.is_dir() and path.endswith("/"):
+        return str(local)
+    if local.is_dir():
+        if local.resolve() != bundled.resolve() and str(local) not in _NOTED:
+            _NOTED.add(str(local))
+            click.echo(f"Note: 'seed' is the folder {local} here, not the bundled seed ({bundled}); "
+                       f"give --data {bundled} for the bundled one.", err=True)
+        return str(local)
+    return str(bundled)
+
+
+def data_layers(data: Iterable[str], base: Iterable[str] | None = None) -> list[str]:
+    """The dataset paths to load, bottom first: the base, then the data; the bundled seed when both are empty."""
+    from pathlib import Path
+
+    from partnergraph.graph.readwrite.dataset_swap import recover
+
+    base = tuple(current_base() if base is None else base)
+    layers = [resolve_data_path(p) for p in (*base, *data)]
+    for layer in layers:
+        if not Path(layer).exists():  # a merge cut short between its two renames: complete it
+            done = recover(Path(layer), readers_only=True)
+            if done:
+                click.echo(f"Note: {done}.", err=True)
+    if not layers:  # nothing named: the bundled seed, whatever folders the working directory holds
+        from partnergraph.graph.model.dataset import seed_path
+
+        return [str(seed_path())]
+    return layers
 
 
 def format_option(f: Callable) -> Callable:
@@ -73,14 +140,14 @@ def lang_option(f: Callable) -> Callable:
     )(f)
 
 
-def load(data: Iterable[str]):
-    """The graph of the given dataset paths (or the seed), or a clear error listing every problem."""
+def load(data: Iterable[str], base: Iterable[str] | None = None):
+    """The graph of the given dataset paths layered on --base (or the seed), or a clear error listing every problem."""
     from partnergraph.graph.model.build import load_graph
     from partnergraph.graph.model.dataset import DatasetError
 
     try:
         with progress_when_long("Checking the dataset") as progress:
-            return load_graph(list(data) or None, progress=progress)
+            return load_graph(data_layers(data, base), progress=progress)
     except DatasetError as exc:
         lines = "\n".join(f"  {p}" for p in exc.problems)
         raise UserError(f"the dataset has {len(exc.problems)} problem(s):\n{lines}\nFix them and run 'partnergraph validate'.")

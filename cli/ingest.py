@@ -84,25 +84,42 @@ def ingest(files, lang, output, show_diff, data):
 @click.command()
 @click.argument("candidates", type=click.Path(dir_okay=False))
 @click.option("--into", "into", required=True, type=click.Path(),
-              help="The dataset folder or file to merge into (it is validated as a whole before anything is written).")
-def merge(candidates, into):
+              help="The dataset folder (created when missing) or file to write; with --base, an overlay that receives "
+                   "only your additions.")
+@click.option("--base", "base", multiple=True, type=click.Path(), envvar="PARTNERGRAPH_BASE",
+              help="The read-only dataset(s) --into extends, e.g. --base seed: candidates link to its nodes; it is never written.")
+@click.option("--texts-from", "text_roots", multiple=True, type=click.Path(file_okay=False),
+              help="Also copy source texts from this folder (by default only from the candidates file's folder).")
+def merge(candidates, into, base, text_roots):
     """Merge a reviewed candidates file into a dataset, with full validation.
 
     Nodes that already exist (by id, links_to or any name, case and diacritics
-    ignored) are not duplicated: they only gain the new evidence. The merged
-    dataset is validated first; if it has any problem nothing is written.
+    ignored) are not duplicated: they only gain the new evidence. A `conflicts`
+    record is kept as a statement in the record's history, never written over
+    its value. The merged dataset is validated first; if it has any problem
+    nothing is written, and the folder is replaced in one step.
 
     \b
-    Example:
+    Examples:
       partnergraph merge candidates.yaml --into my-data/
+      partnergraph merge candidates.yaml --into mine/ --base seed    # an overlay on the seed
     """
     from partnergraph.graph.ingest import MergeError, merge_candidates
 
+    from .common import data_layers
+
     try:
-        counts = merge_candidates(candidates, into)
+        counts = merge_candidates(candidates, into, data_layers(base, ()) if base else (), text_roots=text_roots)
     except MergeError as exc:
         raise UserError(str(exc))
+    except OSError as exc:
+        raise UserError(f"cannot write {into}: {exc.strerror or exc}")
     click.echo(
         f"Merged {candidates} into {into}: {counts['nodes']} new node(s), {counts['relations']} new relation(s), "
-        f"{counts['sources']} new source(s), {counts['evidence']} evidence quote(s) added to existing records."
+        f"{counts['sources']} new source(s), {counts['evidence']} evidence quote(s) added to existing records"
+        + (f", {counts['conflicts']} conflicting statement(s) kept in history" if counts["conflicts"] else "") + "."
     )
+    if counts["base_evidence"] or counts["base_conflicts"]:
+        click.echo(f"Not written: {counts['base_evidence']} evidence quote(s) and {counts['base_conflicts']} conflict(s) "
+                   f"about records of the base ({', '.join(base)}); an overlay holds only additions. They stay in "
+                   f"{candidates}.", err=True)

@@ -29,6 +29,8 @@ COMMANDS = {
     "schema": "partnergraph.cli.basics:schema_cmd",
     "ingest": "partnergraph.cli.ingest:ingest",
     "merge": "partnergraph.cli.ingest:merge",
+    "import": "partnergraph.cli.importing:import_cmd",
+    "review": "partnergraph.cli.review:review",
     "query": "partnergraph.cli.query:query",
     "path": "partnergraph.cli.analysis:path",
     "centrality": "partnergraph.cli.analysis:centrality",

@@ -218,3 +218,77 @@ def test_export_cli_errors_are_clear(tmp_path):
     assert result.exit_code == 1 and "does not exist" in result.output and "Traceback" not in result.output
     result = runner.invoke(cli, ["export", "-f", "cypher"])
     assert result.exit_code == 0 and ":param rows => [" in result.output and "MERGE" in result.output
+
+
+def test_gexf_labels_are_names_and_dates_are_on_gephis_timeline(G):
+    """Gephi reads GEXF 1.2 start/end with timeformat="date" as ISO dates; a date without a year stays
+    off the timeline, its text kept as an attribute."""
+    root = ET.fromstring(to_string(G, "gexf").encode("utf-8"))
+    ns = {"g": root.tag.split("}")[0].strip("{")}
+    graph = root.find("g:graph", ns)
+    assert graph.get("mode") == "dynamic" and graph.get("timeformat") == "date"
+    titles = {a.get("id"): a.get("title") for a in root.iter(f"{{{ns['g']}}}attribute")}
+    nodes = {n.get("id"): n for n in root.iter(f"{{{ns['g']}}}node")}
+    assert nodes["viet-nam"].get("label") == "Viet Nam"
+    fpa = nodes["eu-viet-nam-fpa"]
+    assert fpa.get("start") == "2019-10-17"
+    exercise = nodes["eu-indonesia-naval-exercise"]
+    assert exercise.get("start") is None and exercise.get("end") is None
+    values = {titles[v.get("for")]: v.get("value") for v in exercise.iter(f"{{{ns['g']}}}attvalue")}
+    assert values["edtf_start"] == "XXXX-08-14" and values["edtf_end"] == "XXXX-08-15"
+    import datetime
+
+    for element in root.iter():
+        for name in ("start", "end"):
+            if element.get(name) and element.tag.endswith(("node", "edge")):
+                datetime.date.fromisoformat(element.get(name))  # every timeline date is an ISO date
+    raw = nx.read_gexf(io.BytesIO(to_string(G, "gexf").encode("utf-8")))  # networkx, without our reader
+    assert raw.nodes["eu-viet-nam-fpa"]["start"] == "2019-10-17" and raw.nodes["viet-nam"]["label"] == "Viet Nam"
+
+
+def test_sheets_csv_with_bom_keeps_vietnamese_for_excel(tmp_path):
+    import csv
+
+    result = CliRunner().invoke(cli, ["export", "-f", "sheets", "--bom", "-o", str(tmp_path / "sheets")])
+    assert result.exit_code == 0, result.output
+    raw = (tmp_path / "sheets" / "actors.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and "Việt Nam".encode("utf-8") in raw
+    rows = list(csv.DictReader(open(tmp_path / "sheets" / "actors.csv", encoding="utf-8-sig")))
+    assert next(r for r in rows if r["id"] == "viet-nam")["name_vi"] == "Việt Nam"
+    assert CliRunner().invoke(cli, ["export", "-f", "graphml", "--bom"]).exit_code == 1
+
+
+HOSTILE_NAMES = ['say "hi"', "back\\slash", "end\\", "new\nline", "cr\rhere", "tab\there", "<script>alert(1)</script>",
+                 "&amp; &", "Việt Nam", "emoji 🚢", "'single'", "{json: [1]}", "a;b|c", "-- comment", '\\"mixed\\"',
+                 " lead and trail ", "=1+1", "\\n literal", "node", "graph", "123", "a,b=c"]
+
+
+def _hostile_graph(names):
+    H = nx.MultiDiGraph(sources={})
+    for i, n in enumerate(names):
+        H.add_node(f"n{i}", id=f"n{i}", name=n, kind="state", family="actor", aliases=[n, n + "2"],
+                   evidence=[{"source": "s", "quote": n}])
+    for i in range(len(names) - 1):
+        H.add_edge(f"n{i}", f"n{i + 1}", key=f"e{i}", id=f"e{i}", type="supports", role=names[i],
+                   evidence=[{"source": "s", "quote": names[i]}])
+    return H
+
+
+@pytest.mark.parametrize("fmt", READABLE)
+def test_hostile_names_round_trip_through_every_readable_format(fmt):
+    H = _hostile_graph(HOSTILE_NAMES)
+    back = read_graph(io.BytesIO(to_string(H, fmt).encode("utf-8")), fmt)
+    assert all(back.nodes[n] == H.nodes[n] for n in H), fmt
+    assert all(back.edges[u, v, k] == d for u, v, k, d in H.edges(keys=True, data=True)), fmt
+
+
+def test_dot_with_hostile_names_is_read_by_graphviz():
+    import shutil
+    import subprocess
+
+    if not shutil.which("dot"):
+        pytest.fail("Graphviz 'dot' is missing; run scripts/install-test-deps")
+    proc = subprocess.run(["dot", "-Tsvg"], input=to_string(_hostile_graph(HOSTILE_NAMES), "dot").encode(),
+                          capture_output=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert sum(1 for el in ET.fromstring(proc.stdout).iter() if el.get("class") == "node") == len(HOSTILE_NAMES)

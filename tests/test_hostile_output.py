@@ -171,9 +171,9 @@ def test_no_permission_is_a_clear_error(tmp_path):
 
 
 def test_broken_pipe_exits_quietly():
-    done = subprocess.run(f"{sys.executable} -m partnergraph.cli.main list all | head -1", shell=True,
+    done = subprocess.run(f"{sys.executable} -m partnergraph.cli.main list all | head -2", shell=True,
                           capture_output=True, text=True, timeout=60)
-    assert done.stdout.startswith("id ") and done.stderr == "", done.stderr
+    assert done.stdout.splitlines()[-1].startswith("id ") and done.stderr == "", done.stderr
     done = subprocess.run(f"set -o pipefail; {sys.executable} -m partnergraph.cli.main export | head -c 10",
                           shell=True, capture_output=True, text=True, timeout=60, executable="/bin/bash")
     assert done.returncode == 0 and done.stderr == "", done.stderr

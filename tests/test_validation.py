@@ -162,3 +162,55 @@ def test_cli_shows_a_progress_bar_only_for_large_datasets(monkeypatch):
         slow = CliRunner().invoke(cli, args)
         assert slow.exit_code == 0 and "Checking the dataset" in slow.stderr, args
     assert CliRunner().invoke(cli, ["info"]).stdout == quick.stdout
+
+
+# --- the seed as a named base, layers, validate --base --------------------------------------------
+
+
+def test_an_overlay_validates_against_the_base_it_extends():
+    alone = CliRunner().invoke(cli, ["validate", str(DATA / "good")])
+    assert alone.exit_code == 1 and "dangling reference" in alone.stderr
+    assert f"partnergraph validate {DATA / 'good'} --base seed" in alone.stderr  # the hint
+    layered = CliRunner().invoke(cli, ["validate", str(DATA / "good"), "--base", "seed"])
+    assert layered.exit_code == 0 and layered.output.startswith("OK (on base seed)"), layered.output
+    same = CliRunner().invoke(cli, ["validate", "--data", "seed", "--data", str(DATA / "good")])
+    assert same.exit_code == 0, same.output
+
+
+def test_validate_base_problems_have_file_and_line(tmp_path):
+    (tmp_path / "mine.yaml").write_text(
+        "relations:\n  - from: viet-nam\n    type: party_to\n    to: no-such-deal\n"
+        "    evidence: [{source: eu-press-2019-10-17, quote: Viet Nam}]\n", "utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(tmp_path), "--base", "seed", "-f", "json"])
+    import json
+
+    rows = json.loads(result.stdout)
+    assert result.exit_code == 1 and rows[0]["file"].endswith("mine.yaml") and rows[0]["line"] == 4
+
+
+def test_seed_names_the_bundled_seed_unless_a_seed_folder_is_here(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    bundled = CliRunner().invoke(cli, ["info", "--data", "seed", "-f", "json"])
+    assert bundled.exit_code == 0 and "Note:" not in bundled.stderr
+    shutil.copytree(seed_path(), tmp_path / "seed", ignore=shutil.ignore_patterns("__init__.py", "__pycache__"))
+    actors = tmp_path / "seed" / "actors.yaml"
+    actors.write_text(actors.read_text("utf-8").replace("name: Viet Nam\n", "name: Local Viet Nam\n", 1), "utf-8")
+    local = CliRunner().invoke(cli, ["show", "viet-nam", "--data", "seed", "-f", "json"])
+    assert local.exit_code == 0 and "Local Viet Nam" in local.stdout
+    assert "'seed' is the folder" in local.stderr and str(seed_path()) in local.stderr
+    default = CliRunner().invoke(cli, ["show", "viet-nam", "-f", "json"])  # nothing named: the bundled seed
+    assert default.exit_code == 0 and "Local Viet Nam" not in default.stdout and "Note:" not in default.stderr
+    monkeypatch.setenv("PARTNERGRAPH_DATA", "seed")
+    env = CliRunner().invoke(cli, ["show", "viet-nam", "-f", "json"])
+    assert env.exit_code == 0 and "Local Viet Nam" in env.stdout
+
+
+def test_base_environment_variable_and_layers_on_every_data_command(monkeypatch):
+    monkeypatch.setenv("PARTNERGRAPH_BASE", "seed")
+    result = CliRunner().invoke(cli, ["list", "actors", "--data", str(DATA / "good"), "-f", "csv"])
+    assert result.exit_code == 0 and "example-state" in result.output and "viet-nam" in result.output
+    monkeypatch.delenv("PARTNERGRAPH_BASE")
+    for command in (["info"], ["list", "actors"], ["show", "Exampleland"], ["export", "-f", "node-link"],
+                    ["timeline"], ["centrality"], ["report"]):
+        result = CliRunner().invoke(cli, [*command, "--data", str(DATA / "good"), "--base", "seed"])
+        assert result.exit_code == 0, (command, result.output)

@@ -173,10 +173,34 @@ class Schema:
     def date_field_meaning(self, field: str) -> str:
         return self.raw["date_fields"][field]
 
+    def attributes(self, record_type: str) -> dict[str, "Attribute"]:
+        """The attributes of a record type (source, node, relation, evidence, count, statement), in file order."""
+        return _attributes(self, record_type)
+
+    @property
+    def record_types(self) -> tuple[str, ...]:
+        return tuple(self.raw["attributes"])
+
     def neo4j_labels(self, kind: str) -> list[str]:
         """Labels for a node of this kind: its family then its kind, e.g. ['Actor', 'State']."""
         family = self.families[self.family(kind)]["label"]
         return [family, "".join(part.capitalize() for part in kind.split("_"))]
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """One attribute of a record type: its name, type (see schema.yaml's attributes block), whether required."""
+
+    name: str
+    type: str
+    required: bool
+    description: str
+
+
+@cache
+def _attributes(schema: Schema, record_type: str) -> dict[str, Attribute]:
+    return {name: Attribute(name, spec["type"], bool(spec.get("required")), spec.get("description", ""))
+            for name, spec in schema.raw["attributes"][record_type].items()}
 
 
 @cache

@@ -536,3 +536,12 @@ def path_rows(G: nx.MultiDiGraph, paths: list[Path], lang: str = "en") -> list[d
                 "sources": sorted({e["source"] for e in hop["evidence"]}), "edge": hop["edge"],
             })
     return rows
+
+
+def hop_keys(G: nx.MultiDiGraph, H, nodes: list[str], directed: bool) -> list[str]:
+    """The edge chosen for each hop of the node sequence ``nodes`` (the best-attested one), by this module's rules.
+
+    Public for the stores that find node sequences themselves (Neo4j's allShortestPaths)
+    and must pick the hop edges exactly as :func:`find_paths` does.
+    """
+    return _hop_keys(G, H, nodes, directed)

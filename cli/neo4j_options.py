@@ -38,8 +38,8 @@ EXIT_INTERRUPTED = 130
 def _check_uri(ctx, param, value: str) -> str:
     try:
         parse_uri(value or "")
-    except BadURI as exc:
-        raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
+    except BadURI as exc:  # one line (exit 1), not click's usage block
+        raise UserError(f"--uri / NEO4J_URI: {exc}") from None
     return value
 
 

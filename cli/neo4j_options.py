@@ -28,19 +28,11 @@ import click
 
 from partnergraph.cli.common import UserError
 from partnergraph.graph.stores.neo4j.settings import (
-    DEFAULT_URI, BadURI, Neo4jBackendError, Neo4jSettings, QueryInterrupted, WriteQueryRefused, parse_uri,
+    DEFAULT_URI, BadURI, MissingParameter, Neo4jBackendError, Neo4jSettings, QueryInterrupted, WriteQueryRefused, parse_uri,
 )
 from partnergraph.graph.stores.base import BACKEND_ALIASES, BACKENDS
 
 EXIT_INTERRUPTED = 130
-
-
-def _check_uri(ctx, param, value: str) -> str:
-    try:
-        parse_uri(value or "")
-    except BadURI as exc:  # one line (exit 1), not click's usage block
-        raise UserError(f"--uri / NEO4J_URI: {exc}") from None
-    return value
 
 
 def neo4j_options(f: Callable) -> Callable:
@@ -54,7 +46,7 @@ def neo4j_options(f: Callable) -> Callable:
         help="Neo4j user [env NEO4J_USERNAME]. The password comes from NEO4J_PASSWORD or a hidden prompt.",
     )(f)
     f = click.option(
-        "--uri", envvar="NEO4J_URI", default=DEFAULT_URI, show_default=True, callback=_check_uri, metavar="URI",
+        "--uri", envvar="NEO4J_URI", default=DEFAULT_URI, show_default=True, metavar="URI",
         help="Neo4j server [env NEO4J_URI]: bolt://host:7687, neo4j://host:7687 (routing) or neo4j+s://... (Aura).",
     )(f)
     return f
@@ -106,9 +98,9 @@ def settings_from_options(*, uri: str | None = None, username: str | None = None
     uri = uri or os.environ.get("NEO4J_URI") or DEFAULT_URI
     username = username or os.environ.get("NEO4J_USERNAME") or "neo4j"
     database = database or os.environ.get("NEO4J_DATABASE") or None
-    try:
+    try:  # checked here, not in an option callback: a bad NEO4J_URI must not stop a command on the local backend
         clean, uri_user, uri_password = parse_uri(uri)
-    except BadURI as exc:
+    except BadURI as exc:  # one line (exit 1), not click's usage block
         raise UserError(f"--uri / NEO4J_URI: {exc}") from None
     user = uri_user or username
     password = uri_password if uri_password is not None else read_password(user, clean)
@@ -125,6 +117,8 @@ def neo4j_errors() -> Iterator[None]:
         sys.exit(EXIT_INTERRUPTED)
     except WriteQueryRefused as exc:
         raise UserError(f"{str(exc).replace('run it with write=True', 'add --write')}") from None
+    except MissingParameter as exc:
+        raise UserError(f"{str(exc).replace('give the parameter a value', 'give it with --param NAME=VALUE')}") from None
     except Neo4jBackendError as exc:
         raise UserError(str(exc)) from None
     except KeyboardInterrupt:

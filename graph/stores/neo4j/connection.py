@@ -17,7 +17,7 @@ import neo4j
 import neo4j.exceptions as ne
 
 from partnergraph.graph.stores.neo4j.settings import (  # noqa: F401  (re-exported: the names users know)
-    DEFAULT_URI, BadURI, Neo4jBackendError, Neo4jSettings, QueryInterrupted, QueryTimedOut, WriteQueryRefused,
+    DEFAULT_URI, BadURI, MissingParameter, Neo4jBackendError, Neo4jSettings, QueryInterrupted, QueryTimedOut, WriteQueryRefused,
     parse_uri, redact_uri,
 )
 
@@ -41,7 +41,7 @@ def client_error_message(exc: ne.Neo4jError, settings: Neo4jSettings) -> str:
     if code.endswith("ParameterMissing"):
         return f"{message}: give the parameter a value."
     if code.endswith("TransactionTimedOut") or code.endswith("TransactionTimedOutClientConfiguration"):
-        return "the query ran past its time limit and the server stopped it."
+        return "the query ran past its timeout and the server stopped it."
     if code.endswith("Terminated"):
         return "the query was terminated on the server."
     if code.endswith("AccessMode") or code.endswith("WriteOnReadOnlyAccessDatabase"):
@@ -77,7 +77,7 @@ def translated_errors(settings: Neo4jSettings) -> Iterator[None]:
         raise _error(f"bad Neo4j connection settings for {settings.uri}: {exc}", settings) from None
     except ne.Neo4jError as exc:
         code = exc.code or ""
-        kind = QueryTimedOut if "TimedOut" in code else Neo4jBackendError
+        kind = QueryTimedOut if "TimedOut" in code else MissingParameter if code.endswith("ParameterMissing") else Neo4jBackendError
         raise _error(client_error_message(exc, settings), settings, kind) from None
     except ne.DriverError as exc:
         raise _error(f"Neo4j driver error talking to {settings.uri}: {exc}", settings) from None

@@ -43,6 +43,10 @@ class WriteQueryRefused(Neo4jBackendError):
     """A query that would write (or administer the server), run without ``write=True``."""
 
 
+class MissingParameter(Neo4jBackendError):
+    """A query that uses a parameter ($name) that was not given a value."""
+
+
 class QueryInterrupted(Neo4jBackendError):
     """Ctrl-C during a query; the server transaction was terminated."""
 

@@ -10,6 +10,7 @@ package takes either a connection (used as it is) or :class:`Neo4jSettings`
 
 from __future__ import annotations
 
+import logging
 from contextlib import contextmanager
 from typing import Any, Iterator
 
@@ -22,6 +23,10 @@ from partnergraph.graph.stores.neo4j.settings import (  # noqa: F401  (re-export
 )
 
 USER_AGENT = "partnergraph"
+# The driver logs connection failures as errors; with no logging configured Python would print them on
+# stderr next to our own message. A NullHandler keeps them out of the terminal (they still propagate
+# to any logging an application configures).
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
 
 
 # --- errors -------------------------------------------------------------------------------
@@ -58,6 +63,10 @@ def _error(message: str, settings: Neo4jSettings, kind: type[Neo4jBackendError] 
     return kind(settings.hide(redact_uri(message)))
 
 
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
+
+
 @contextmanager
 def translated_errors(settings: Neo4jSettings) -> Iterator[None]:
     """Turn driver exceptions into :class:`Neo4jBackendError` with a message saying what to fix."""
@@ -69,18 +78,18 @@ def translated_errors(settings: Neo4jSettings) -> Iterator[None]:
         raise _error(client_error_message(exc, settings), settings) from None
     except ne.ServiceUnavailable as exc:
         raise _error(
-            f"cannot reach a Neo4j server at {settings.uri} ({exc}); is it running? "
+            f"cannot reach a Neo4j server at {settings.uri} ({_one_line(exc)}); is it running? "
             "Check the URI (bolt://host:7687, neo4j://host:7687 or neo4j+s://<id>.databases.neo4j.io).",
             settings,
         ) from None
     except ne.ConfigurationError as exc:
-        raise _error(f"bad Neo4j connection settings for {settings.uri}: {exc}", settings) from None
+        raise _error(f"bad Neo4j connection settings for {settings.uri}: {_one_line(exc)}", settings) from None
     except ne.Neo4jError as exc:
         code = exc.code or ""
         kind = QueryTimedOut if "TimedOut" in code else MissingParameter if code.endswith("ParameterMissing") else Neo4jBackendError
         raise _error(client_error_message(exc, settings), settings, kind) from None
     except ne.DriverError as exc:
-        raise _error(f"Neo4j driver error talking to {settings.uri}: {exc}", settings) from None
+        raise _error(f"Neo4j driver error talking to {settings.uri}: {_one_line(exc)}", settings) from None
     except ValueError as exc:  # the driver rejects some malformed URIs and values with ValueError
         raise _error(f"Neo4j rejected a value for {settings.uri}: {exc}", settings) from None
 

@@ -56,12 +56,18 @@ class QueryTimedOut(Neo4jBackendError):
 
 
 def redact_uri(text: str) -> str:
-    """``text`` with the password of a ``scheme://user:password@host`` URI replaced by ``***``."""
-    match = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*://)([^/?#]*)@(.*)$", text or "", re.S)
-    if not match:
+    """``text`` with the password of a ``scheme://user:password@host`` URI replaced by ``***``.
+
+    Robust to URIs that do not parse (no scheme, several ``@``, a ``/`` in the password).
+    """
+    if not text or "@" not in text:
         return text
-    user = match.group(2).split(":", 1)[0]
-    return f"{match.group(1)}{user}:***@{match.group(3)}" if ":" in match.group(2) else text
+    head, sep, rest = text.partition("://")
+    head, rest = (head + sep, rest) if sep else ("", text)
+    userinfo, _, tail = rest.rpartition("@")
+    if ":" not in userinfo:
+        return text
+    return f"{head}{userinfo.split(':', 1)[0]}:***@{tail}"
 
 
 def parse_uri(uri: str) -> tuple[str, str | None, str | None]:

@@ -18,8 +18,8 @@ from partnergraph.cli.main import cli
 from partnergraph.graph.model.build import load_graph
 from partnergraph.graph.model.synthetic import SIZES, generate, write_dataset
 from partnergraph.graph.stores.base import GraphStore, PathQuery
-from partnergraph.graph.stores.neo4j.connection import Neo4jSettings, WriteQueryRefused, connect
-from partnergraph.graph.stores.neo4j.load import load, wipe
+from partnergraph.graph.stores.neo4j.connection import Neo4jSettings, WriteQueryRefused
+from partnergraph.graph.stores.neo4j.load import load
 from partnergraph.graph.stores.neo4j.query import run_cypher
 from partnergraph.graph.stores.neo4j.status import status
 from partnergraph.graph.stores.neo4j.store import Neo4jStore
@@ -84,27 +84,6 @@ def renamed(G):
 
 
 # --- wipe at size ---------------------------------------------------------------------------
-
-
-def _set_config(settings, name: str, value: str) -> None:
-    with connect(settings) as conn, conn.session(write=True) as session:
-        session.run("CALL dbms.setConfigValue($name, $value)", name=name, value=value).consume()
-
-
-def test_wipe_works_under_a_small_transaction_memory_limit(settings, small):
-    """The medium graph (52,000 nodes) met the default server's limit; here the limit is made small instead."""
-    load(settings, small, wipe_first=True)
-    total = count(settings)
-    assert total == small.number_of_nodes() + len(small.graph["sources"])
-    _set_config(settings, "db.memory.transaction.max", "3m")
-    try:
-        with pytest.raises(Exception, match="(?i)memory"):  # one transaction for everything: refused
-            run_cypher(settings, "MATCH (n:PartnerGraph) DETACH DELETE n", write=True)
-        assert count(settings) == total  # ... and nothing deleted
-        assert wipe(settings, batch_size=200) == total  # in batches: everything
-    finally:
-        _set_config(settings, "db.memory.transaction.max", "0")
-    assert count(settings) == 0
 
 
 def test_wipe_through_the_cli_counts_and_spares_other_nodes(settings, seed):

@@ -63,7 +63,9 @@ class MemoryStore:
     def cypher(self, query: str, params: dict | None = None, *, write: bool = False,
                timeout: float | None = None) -> tuple[list[str], list[list]]:
         if self._embedded is None:
-            from partnergraph.graph.stores.embedded import EmbeddedStore  # the engine (LadybugDB) only when asked
+            # Imported when first asked: the engine and LadybugDB add 1.3 s to a command's start on the busy test
+            # machine (python -X importtime -c 'import partnergraph.graph.stores.cypher.engine'), and most never query.
+            from partnergraph.graph.stores.embedded import EmbeddedStore
 
             self._embedded = EmbeddedStore(self.graph(), cache=self._cache)
         return self._embedded.cypher(query, params, write=write, timeout=timeout)

@@ -12,7 +12,7 @@ from partnergraph.graph.stores.neo4j.connection import (  # noqa: F401
     WriteQueryRefused, check_connection, client_error_message as _client_error_message, connect, connected,
     open_driver, translated_errors,
 )
-from partnergraph.graph.stores.neo4j.load import LoadReport, load, prune, wipe  # noqa: F401
+from partnergraph.graph.stores.neo4j.load import LoadReport, _create_constraints, load, prune, wipe  # noqa: F401
 from partnergraph.graph.stores.neo4j.model import (  # noqa: F401
     EVIDENCE_TYPE, MARKER_LABEL, SOURCE_LABEL, family_labels, kind_labels as _kind_labels, quoted as _name,
     relationship_types, schema_names as _schema_names,

@@ -122,10 +122,12 @@ def _prune(session, plan: list[Statement]) -> tuple[int, int]:
 
 
 WIPE_CYPHER = (
-    f"MATCH (n:{quoted(MARKER_LABEL)}) "
+    f"MATCH (n:{quoted(MARKER_LABEL)}) WITH n LIMIT $chunk "
     "CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF $rows ROWS "
     "RETURN count(*) AS deleted"
 )
+WIPE_CHUNK = 1  # inner transactions per outer (auto-commit) query: the outer one holds memory for every node
+# it has passed on (measured: a 16 MiB per-transaction limit refuses 500 nodes in ten inner transactions of 50)
 
 
 def wipe(target: Neo4jSettings | Neo4jConnection, *, batch_size: int = WIPE_ROWS) -> int:
@@ -133,15 +135,23 @@ def wipe(target: Neo4jSettings | Neo4jConnection, *, batch_size: int = WIPE_ROWS
 
     Nothing without the marker label is touched; the constraints stay. Each
     batch of ``batch_size`` nodes is its own inner transaction (``CALL { … }
-    IN TRANSACTIONS``, which needs an auto-commit transaction), so the size of
-    the graph does not meet the server's transaction memory limit; a wipe cut
-    short has deleted whole batches and can simply be run again.
+    IN TRANSACTIONS``, which needs an auto-commit transaction), and each
+    auto-commit query takes at most ``WIPE_CHUNK`` batches (the outer
+    transaction keeps some memory per node it has seen), so the size of the
+    graph never meets the server's transaction memory limits; a wipe cut short
+    has deleted whole batches and can simply be run again.
     """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
+    chunk = batch_size * WIPE_CHUNK
+    total = 0
     with connected(target) as conn, conn.errors(), conn.session(write=True) as session:
-        record = session.run(WIPE_CYPHER, rows=batch_size).single()
-        return record["deleted"] if record else 0
+        while True:
+            record = session.run(WIPE_CYPHER, rows=batch_size, chunk=chunk).single()
+            deleted = record["deleted"] if record else 0
+            total += deleted
+            if deleted < chunk:
+                return total
 
 
 def load(

@@ -152,9 +152,9 @@ def status_cmd(data, fmt, check, **conn) -> None:
 def wipe_cmd(yes, **conn) -> None:
     """Delete everything partnergraph loaded (nodes labelled :PartnerGraph and their relationships), nothing else.
 
-    Deletes in batches of 1,000 nodes, each its own transaction, so it works at
-    any size within the server's transaction memory limit; if it is cut short,
-    run it again.
+    Deletes the relationships first, then the nodes, 1,000 at a time, each batch
+    its own transaction, so it works at any size within the server's
+    transaction memory limits; if it is cut short, run it again.
 
     \b
     Example:

@@ -23,7 +23,6 @@ Neo4jSettings(uri='bolt://localhost:7687', username='neo4j', database=None)
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit, urlunsplit
 

@@ -211,6 +211,43 @@ def markdown(results: dict) -> str:
     return "\n".join(lines)
 
 
+def maintenance(settings, size: str, out_path: Path) -> None:
+    """Issue 14 at size: load --wipe, status (counts, ids, checksums), the old wipe (10,000 nodes in one
+    managed transaction) and the batched wipe, on the server NEO4J_URI names; writes ``out_path``."""
+    from partnergraph.graph.stores.neo4j.connection import connect
+    from partnergraph.graph.stores.neo4j.load import load, wipe
+    from partnergraph.graph.stores.neo4j.status import status
+
+    started = time.perf_counter()
+    G = synthetic_graph(size)
+    result = {"command": "python bench/bench_neo4j.py --maintenance " + size, "size": size,
+              "nodes": G.number_of_nodes(), "relationships": G.number_of_edges(),
+              "graph_s": round(time.perf_counter() - started, 1), "load_average_at_start": os.getloadavg()}
+    with connect(settings) as conn:
+        result["server"] = vars(nb.server_info(conn))
+        started = time.perf_counter()
+        report = load(conn, G, wipe_first=True)
+        result["load_wipe"] = {"seconds": round(time.perf_counter() - started, 1), "pruned_nodes": report.wiped_nodes}
+        started = time.perf_counter()
+        st = status(conn, G)
+        result["status"] = {"seconds": round(time.perf_counter() - started, 1), "in_sync": st.in_sync}
+        started = time.perf_counter()
+        try:
+            with conn.session(write=True) as session:
+                n = session.execute_write(lambda tx: tx.run(
+                    "MATCH (n:PartnerGraph) WITH n LIMIT 10000 DETACH DELETE n RETURN count(*) AS d").single()["d"])
+            result["old_wipe_batch_10000"] = {"deleted": n, "seconds": round(time.perf_counter() - started, 1)}
+        except Exception as exc:  # noqa: BLE001 - the failure is the measurement
+            result["old_wipe_batch_10000"] = {"failed": f"{type(exc).__name__}: {getattr(exc, 'code', '')}",
+                                              "seconds": round(time.perf_counter() - started, 1)}
+        started = time.perf_counter()
+        result["wipe"] = {"deleted": wipe(conn), "seconds": round(time.perf_counter() - started, 1)}
+    result["load_average_at_end"] = os.getloadavg()
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    out_path.write_text(json.dumps(result, indent=2, default=str) + "\n", "utf-8")
+    print(json.dumps(result, indent=2, default=str))
+
+
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--sizes", default="small,medium", help="synthetic sizes for the batched loader (default: small,medium)")
@@ -223,8 +260,14 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--repeat", type=int, default=3, help="repeats for tiny and small (default 3)")
     p.add_argument("--repeat-large", type=int, default=3, help="repeats for medium and large (default 3)")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    p.add_argument("--maintenance", metavar="SIZE", help="instead: load --wipe, status, old and batched wipe at SIZE "
+                                                           "(writes bench/results/neo4j-maintenance.json)")
     args = p.parse_args(argv)
     settings = settings_from_env()
+    if args.maintenance:
+        out = args.out if args.out != DEFAULT_OUT else DEFAULT_OUT.with_name("neo4j-maintenance.json")
+        maintenance(settings, args.maintenance, out)
+        return
     split = lambda text: [s for s in text.split(",") if s]  # noqa: E731
     sizes, naive_sizes, import_sizes = split(args.sizes), split(args.naive_sizes), split(args.import_sizes)
     if import_sizes and not args.instance:

@@ -17,28 +17,34 @@ from partnergraph.graph.analysis.centrality.measures import MEASURES
 from .common import (
     UserError, data_option, emit, emit_json, format_option, lang_option, load, progress_when_long, resolve,
 )
-from .neo4j_options import neo4j_errors, neo4j_options, settings_from_options
+from .neo4j_options import backend_option, neo4j_errors, settings_from_options
 from .options import (
     as_of_option, check_window, echo_counted, status_option, strict_needs_as_of, strict_option, window_options,
 )
 
 
-def _backend_option(f: Callable) -> Callable:
-    f = click.option(
-        "--backend", type=click.Choice(["networkx", "neo4j"]), default="networkx", show_default=True,
-        help="networkx: the --data files in memory; neo4j: the graph loaded in a Neo4j server (see 'partnergraph neo4j').",
-    )(f)
-    return neo4j_options(f)
+_backend_option = backend_option  # --backend local|neo4j (networkx: an old alias) and the connection options
 
 
-def _graph(data, backend: str = "networkx", neo4j_kw: dict | None = None):
+def _store(data, backend: str = "local", neo4j_kw: dict | None = None):
+    """The store the command reads (the library routes each question; see graph/stores/routing.py)."""
+    from partnergraph.graph.stores.routing import open_store
+
     if backend == "neo4j":
-        from partnergraph.graph.stores.neo4j_store import fetch_graph
-
         settings = settings_from_options(**(neo4j_kw or {}))
         with neo4j_errors():
-            return fetch_graph(settings), settings
-    return load(data), None
+            return open_store("neo4j", settings=settings)
+    return open_store("local", graph=load(data))
+
+
+def _graph(data, backend: str = "local", neo4j_kw: dict | None = None):
+    """The whole graph of the chosen backend (Neo4j: read back from the server)."""
+    store = _store(data, backend, neo4j_kw)
+    try:
+        with neo4j_errors():
+            return store.graph()
+    finally:
+        store.close()
 
 
 # --- path --------------------------------------------------------------------------------
@@ -104,27 +110,29 @@ def path(source, target, all_paths, k, max_hops, via, avoid, status, as_of, stri
     --directed. Exit status 1 when there is no path.
     """
     from partnergraph.graph.analysis.filters import describe_scope
-    from partnergraph.graph.analysis.paths import BadFilter, NoPath, explain_path, find_paths, path_rows
+    from partnergraph.graph.analysis.paths import BadFilter, NoPath, explain_path, path_rows
+    from partnergraph.graph.stores.base import PathQuery
 
     strict_needs_as_of(strict, as_of)
-    G, settings = _graph(data, backend, neo4j_kw)
-    a, b = resolve(G, source), resolve(G, target)
-    if a == b:
-        raise UserError(f"{source!r} and {target!r} are the same node; give two different ones.")
+    store = _store(data, backend, neo4j_kw)
     try:
-        if backend == "neo4j" and status.everything and not (k or via or avoid or as_of or actors_only):
-            from partnergraph.graph.stores.neo4j_store import neo4j_shortest_paths
-
+        with neo4j_errors():
+            G = store.graph()
+        a, b = resolve(G, source), resolve(G, target)
+        if a == b:
+            raise UserError(f"{source!r} and {target!r} are the same node; give two different ones.")
+        question = PathQuery(all_paths=all_paths, k=k, max_hops=max_hops, via=tuple(via), avoid=tuple(avoid),
+                             as_of=as_of, actors_only=actors_only, directed=directed, status=status, strict=strict)
+        try:
             with neo4j_errors():
-                paths = neo4j_shortest_paths(settings, a, b, all_paths=all_paths, max_hops=max_hops, directed=directed)
+                paths = store.shortest_paths(a, b, question)
             if not paths:
                 raise NoPath(f"no path between {G.nodes[a]['name']} and {G.nodes[b]['name']} in Neo4j"
                              + (f" within {max_hops} hops" if max_hops else ""))
-        else:
-            paths = find_paths(G, a, b, all_paths=all_paths, k=k, max_hops=max_hops, via=list(via), avoid=list(avoid),
-                               as_of=as_of, strict=strict, status=status, actors_only=actors_only, directed=directed)
-    except (NoPath, BadFilter) as exc:
-        raise UserError(str(exc))
+        except (NoPath, BadFilter) as exc:
+            raise UserError(str(exc))
+    finally:
+        store.close()
     flags = [f for p in paths for f in explain_path(G, p, lang)["flags"]]
     meta = describe_scope(status, as_of, include_unattested=not strict, not_attested_items=flags, lang=lang)
     if fmt == "json":
@@ -175,7 +183,7 @@ def centrality(measure, projection, top, kind, status, as_of, sample, seed, expl
         if not schema.expand([k]) <= set(schema.node_kinds):
             raise UserError(f"--kind {k!r} is not a node kind; use one of {', '.join(schema.node_kinds)} or a group "
                             f"({', '.join(schema.kind_groups)})")
-    G, _ = _graph(data, backend, neo4j_kw)
+    G = _graph(data, backend, neo4j_kw)
     label = {"closeness": "Closeness: one search per node",
              "betweenness": "Betweenness from sampled sources" if sample else
              "Exact betweenness: one search per node (--sample K is faster)"}.get(measure, measure)

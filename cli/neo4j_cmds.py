@@ -9,7 +9,9 @@ import click
 
 from partnergraph.cli.common import UserError, data_option, emit, emit_json, format_option, load
 from partnergraph.cli.neo4j_options import neo4j_errors, neo4j_options, settings_from_options
-from partnergraph.graph.stores.neo4j_store import DEFAULT_BATCH_SIZE
+
+DEFAULT_BATCH_SIZE = 5000  # = partnergraph.graph.stores.neo4j.plan.DEFAULT_BATCH_SIZE (a test keeps them equal);
+# not imported from there so that `partnergraph neo4j --help` does not load networkx
 
 
 @click.group("neo4j")
@@ -22,13 +24,14 @@ def neo4j_group() -> None:
     \b
       partnergraph neo4j load                  the seed data, idempotently
       partnergraph neo4j load --data my/ --wipe
-      partnergraph neo4j status                what is there, compared with the data
+      partnergraph neo4j status --check        exit 1 unless the database holds exactly the data
+      partnergraph neo4j wipe --yes
       partnergraph query "MATCH (n:Actor) RETURN n.name" --backend neo4j
     """
 
 
 def _plan_total(G) -> int:
-    from partnergraph.graph.stores.neo4j_store import plan_size
+    from partnergraph.graph.stores.neo4j.plan import plan_size
 
     try:
         return plan_size(G)
@@ -39,7 +42,10 @@ def _plan_total(G) -> int:
 @neo4j_group.command("load")
 @data_option
 @neo4j_options
-@click.option("--wipe", is_flag=True, help="First delete everything partnergraph loaded before (nodes labelled :PartnerGraph).")
+@click.option("--wipe", is_flag=True,
+              help="Make the database hold exactly the dataset: after loading, delete the :PartnerGraph nodes and "
+                   "relationships it does not have. The database is never emptied first, so a failed load leaves "
+                   "the old graph (partly updated), never nothing; run the load again to finish.")
 @click.option("--batch-size", type=click.IntRange(1), default=DEFAULT_BATCH_SIZE, show_default=True,
               help="Rows per UNWIND statement and per write transaction.")
 def load_cmd(data, wipe, batch_size, **conn) -> None:
@@ -47,21 +53,28 @@ def load_cmd(data, wipe, batch_size, **conn) -> None:
 
     Loading is idempotent: nodes, sources and relationships are MERGEd on their
     ids, so loading the same data twice leaves the same graph.
+
+    \b
+    Examples:
+      partnergraph neo4j load
+      partnergraph neo4j load --data my-data/ --wipe
+      partnergraph neo4j status --check      # then: in sync?
     """
-    from partnergraph.graph.stores import neo4j_store as nb
+    from partnergraph.graph.stores.neo4j.connection import connect
+    from partnergraph.graph.stores.neo4j.load import load as load_into
 
     G = load(data)
     total = _plan_total(G)
     settings = settings_from_options(**conn)
-    with neo4j_errors():
-        nb.check_connection(settings)
-    with neo4j_errors(), click.progressbar(length=total, label="Loading into Neo4j", file=sys.stderr) as bar:
-        report = nb.load(settings, G, wipe_first=wipe, batch_size=batch_size, progress=bar.update)
-    wiped = f"Deleted {report.wiped_nodes} nodes loaded before. " if wipe else ""
+    with neo4j_errors(), connect(settings) as connection:
+        with click.progressbar(length=total, label="Loading into Neo4j", file=sys.stderr) as bar:
+            report = load_into(connection, G, wipe_first=wipe, batch_size=batch_size, progress=bar.update)
+    wiped = (f"Deleted {report.wiped_nodes} nodes and {report.wiped_relationships} relationships the dataset "
+             "no longer has. ") if wipe else ""
     click.echo(
-        f"{wiped}Loaded {report.nodes} nodes, {report.relationships} relationships, {report.sources} sources and "
+        f"Loaded {report.nodes} nodes, {report.relationships} relationships, {report.sources} sources and "
         f"{report.evidence_links} evidence links into {settings.where()} in {report.seconds:.1f} s "
-        f"({report.transactions} transactions of up to {batch_size} rows)."
+        f"({report.transactions} transactions of up to {batch_size} rows). {wiped}".rstrip()
     )
 
 
@@ -76,26 +89,39 @@ def _status_rows(counts) -> list[dict]:
 def _listing(title: str, ids: list[str], limit: int = 10) -> None:
     if ids:
         more = f" (and {len(ids) - limit} more)" if len(ids) > limit else ""
-        click.echo(f"{title} ({len(ids)}): {', '.join(ids[:limit])}{more}")
+        click.echo(f"{title} ({len(ids)}): {', '.join(map(str, ids[:limit]))}{more}")
 
 
 @neo4j_group.command("status")
 @data_option
 @neo4j_options
 @format_option
-@click.option("--check", is_flag=True, help="Exit with status 1 when the database differs from the dataset.")
+@click.option("--check", is_flag=True, help="Exit with status 1 when the database differs from the dataset "
+                                            "(counts, ids or contents: a checksum over every node and relationship).")
 def status_cmd(data, fmt, check, **conn) -> None:
-    """Server version, edition and database; counts by label and type compared with the dataset."""
-    from partnergraph.graph.stores import neo4j_store as nb
+    """Server version, edition and database; what it holds compared with the dataset.
+
+    Compares counts by label and type, the ids, and a SHA-256 digest of every
+    node and relationship (labels, properties, evidence), so a load cut short is
+    reported out of sync even when the counts agree.
+
+    \b
+    Examples:
+      partnergraph neo4j status
+      partnergraph neo4j status --check --format json
+    """
+    from partnergraph.graph.stores.neo4j.status import status
 
     G = load(data)
     settings = settings_from_options(**conn)
     with neo4j_errors():
-        st = nb.status(settings, G)
+        st = status(settings, G)
     if fmt == "json":
         emit_json({**asdict(st), "in_sync": st.in_sync})
     elif fmt == "csv":
-        emit([{"what": "label", **r} for r in _status_rows(st.labels)] + [{"what": "type", **r} for r in _status_rows(st.types)], "csv")
+        emit([{"what": "label", **r} for r in _status_rows(st.labels)] + [{"what": "type", **r} for r in _status_rows(st.types)]
+             + [{"what": "checksum", "name": "sha256", "in_neo4j": st.checksum_neo4j, "in_dataset": st.checksum_dataset,
+                 "difference": "" if st.checksum_neo4j == st.checksum_dataset else "differs"}], "csv")
     else:
         s = st.server
         gds = f"GDS {s.gds_version}" if s.gds_version else "no Graph Data Science plugin"
@@ -107,10 +133,15 @@ def status_cmd(data, fmt, check, **conn) -> None:
         click.echo("")
         _listing("Missing nodes", st.missing_nodes)
         _listing("Extra nodes", st.extra_nodes)
+        _listing("Changed nodes", st.changed_nodes)
         _listing("Missing relationships", st.missing_relationships)
         _listing("Extra relationships", st.extra_relationships)
+        _listing("Changed relationships", st.changed_relationships)
+        same = st.checksum_neo4j == st.checksum_dataset
+        click.echo(f"Checksum (SHA-256 of every node and relationship): {st.checksum_neo4j[:16]} in Neo4j, "
+                   f"{st.checksum_dataset[:16]} in the dataset{'' if same else ' (differ)'}")
         click.echo("In sync with the dataset." if st.in_sync else
-                   "Not in sync: run 'partnergraph neo4j load' (add --wipe to drop what the dataset no longer has).")
+                   "Not in sync: run 'partnergraph neo4j load --wipe' to make the database hold exactly the dataset.")
     if check and not st.in_sync:
         sys.exit(1)
 
@@ -119,12 +150,21 @@ def status_cmd(data, fmt, check, **conn) -> None:
 @neo4j_options
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def wipe_cmd(yes, **conn) -> None:
-    """Delete everything partnergraph loaded (nodes labelled :PartnerGraph and their relationships), nothing else."""
-    from partnergraph.graph.stores import neo4j_store as nb
+    """Delete everything partnergraph loaded (nodes labelled :PartnerGraph and their relationships), nothing else.
+
+    Deletes the relationships first, then the nodes, 1,000 at a time, each batch
+    its own transaction, so it works at any size within the server's
+    transaction memory limits; if it is cut short, run it again.
+
+    \b
+    Example:
+      partnergraph neo4j wipe --yes
+    """
+    from partnergraph.graph.stores.neo4j.load import wipe
 
     settings = settings_from_options(**conn)
     if not yes:
         click.confirm(f"Delete every :PartnerGraph node from {settings.where()}?", abort=True, err=True)
     with neo4j_errors():
-        deleted = nb.wipe(settings)
+        deleted = wipe(settings)
     click.echo(f"Deleted {deleted} nodes (and their relationships) from {settings.where()}.")

@@ -442,3 +442,12 @@ def _list(filters: Filters, side: str) -> list[str]:
 
 def _edge_tuple(G, u, v, key) -> tuple:
     return (u, v, key) if G.has_edge(u, v, key) else (v, u, key)
+
+
+def hop_keys(G: nx.MultiDiGraph, H, nodes: list[str], directed: bool) -> list[str]:
+    """The edge chosen for each hop of the node sequence ``nodes`` (the best-attested one), by this module's rules.
+
+    Public for the stores that find node sequences themselves (Neo4j's allShortestPaths)
+    and must pick the hop edges exactly as :func:`find_paths` does.
+    """
+    return _hop_keys(G, H, nodes, directed)

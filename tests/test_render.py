@@ -282,6 +282,6 @@ def test_small_synthetic_overview_is_bounded(tmp_path):
     fig = draw.make_figure(H, "overview")
     labels = [t for t in fig.axes[0].texts if (t.get_gid() or "").startswith("label-")]
     assert 10 <= len(labels) <= 40
-    assert draw.overlapping_labels(fig) == [] and draw.labels_on_markers(fig, min_radius=2.0) == []
+    assert draw.overlapping_labels(fig) == [] and draw.labels_on_markers(fig, min_radius=3.0) == []
     fig = draw.make_figure(H, "overview", labels=5)
     assert len([t for t in fig.axes[0].texts if (t.get_gid() or "").startswith("label-")]) == 5

@@ -159,7 +159,7 @@ def graph_data(G: nx.MultiDiGraph, lang: str = "en", size_by: str = "pagerank", 
         edges["t"].append(index[v])
         edges["type"].append(types(d.get("type", "")))
         edges["status"].append(status_of(d))
-        edges["start"].append(-10**7 if not any(d.get(f) for f in schema.date_fields) else _day(effective_start(G, d)))
+        edges["start"].append(_day(effective_start(G, d)))  # timeslice's rule: undated edges from their sources
         edges["end"].append(_day(effective_end(d)))
         role = (d.get("role_vi") if lang == "vi" else None) or d.get("role") or ""
         edges["role"].append(text(role) if role else -1)

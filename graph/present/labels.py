@@ -162,13 +162,13 @@ def drawn_markers(ax) -> list[Marker]:
 
 
 def labels_on_markers(fig: Figure, min_radius: float = 0.0) -> list[str]:
-    """Labels whose box covers a node marker (of at least ``min_radius`` pixels); [] when none does."""
+    """Labels whose box covers a node marker (of more than ``min_radius`` pixels); [] when none does."""
     renderer = fig.canvas.get_renderer()
     found = []
     for ax in fig.axes:
         index = BoxIndex()
         for m in drawn_markers(ax):
-            if m.r >= min_radius:
+            if m.r > min_radius:
                 index.add(marker_box(m, pad=-0.5))
         for text in _label_texts(ax):
             e = text.get_window_extent(renderer)

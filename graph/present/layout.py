@@ -12,6 +12,7 @@ Every layout is seeded, so the same graph gives the same picture. No matplotlib 
 
 from __future__ import annotations
 
+import json
 import random
 import shutil
 
@@ -54,7 +55,9 @@ def _graphviz_positions(H: nx.Graph, prog: str) -> dict:
     index = {n: str(i) for i, n in enumerate(H.nodes)}
     R = nx.relabel_nodes(H, index)  # plain ids: Graphviz never sees names it must quote
     R.graph["graph"] = {"overlap": "false", "sep": "+12", "splines": "false", "start": "7"}
-    raw = nx.nx_pydot.pydot_layout(R, prog=prog)
+    # Graphviz writes the positions as JSON (-Tjson): read with json, not by pydot's slow DOT parser.
+    out = json.loads(nx.nx_pydot.to_pydot(R).create(prog=prog, format="json"))
+    raw = {o["name"]: tuple(float(v) for v in o["pos"].split(",")[:2]) for o in out.get("objects", []) if "pos" in o}
     return {n: raw[index[n]] for n in H.nodes}
 
 

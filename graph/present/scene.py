@@ -54,6 +54,8 @@ METADATA = {
 }
 #: Up to this many edges are drawn one by one (curved, with arrow heads); above, as thin straight lines.
 FANCY_EDGES = 400
+#: On graphs of more than 300 nodes, markers of at most this radius (pixels) may lie under a label.
+DUST = 3.0
 
 
 # --- fonts -------------------------------------------------------------------------------------
@@ -136,7 +138,7 @@ def _draw_edge_lines(ax, scene: Scene) -> None:
         if u != v:
             groups.setdefault((edge_colour(data.get("type")), edge_dash(data.get("status"))), []).append((pos[u], pos[v]))
     n = scene.graph.number_of_edges()
-    width, alpha = (0.6, 0.45) if n < 10_000 else (0.25, 0.18)
+    width, alpha = (0.6, 0.4) if n < 2_000 else (0.35, 0.22) if n < 20_000 else (0.2, 0.12)
     for (colour, dash), segments in sorted(groups.items()):
         ax.add_collection(LineCollection(segments, colors=colour, linestyles=dash, linewidths=width, alpha=alpha,
                                          zorder=1, gid="edges"))
@@ -215,7 +217,9 @@ def label_scene(ax, scene: Scene) -> list:
                 bbox={"boxstyle": "round,pad=0.1", "fc": "#fffbe6", "ec": "none", "alpha": 0.85},
             ))
             anchors.append(Marker((x1 + x2) / 2, (y1 + y2) / 2, 0.0))
-    return place_labels(ax, texts, anchors, list(markers.values()))
+    # On a large graph the smallest markers are dust under the hubs: labels may cover those (DUST pixels or less).
+    dust = DUST if G.number_of_nodes() > 300 else 0.0
+    return place_labels(ax, texts, anchors, [m for m in markers.values() if m.r > dust])
 
 
 def legend(ax, scene: Scene, extra: list | None = None, anchor: tuple = (1.0, 1.0)) -> None:

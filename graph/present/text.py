@@ -78,6 +78,9 @@ def caption_text(G: nx.MultiDiGraph, lang: str = "en", width: int = 190) -> str:
              for sid in used[:CAPTION_SOURCES] if (s := sources.get(sid))]
     if len(used) > CAPTION_SOURCES:
         cited.append(t("sources_more", lang, n=len(used) - CAPTION_SOURCES))
+    note = t("english_only", lang)  # empty in English; in Vietnamese, says that titles without title_vi stay English
+    if note and any(not sources[sid].get("title_vi") for sid in used[:CAPTION_SOURCES] if sid in sources):
+        cited[-1] += f" ({note})"
     body = textwrap.fill(f"{t('sources', lang)}: " + "; ".join(cited), width) if cited else ""
     return "\n".join(x for x in (head, body) if x)
 

@@ -4,7 +4,7 @@
   var g = data.graph, N = g.nodes, E = g.edges, ui = data.ui;
   var n = N.id.length, m = E.s.length;
 
-  // --- words: every text goes in through textContent, never innerHTML ---------------------------
+  // --- words: every text goes in through textContent, never as markup --------------------------
   function el(tag, text, cls) {
     var e = document.createElement(tag);
     if (text !== undefined && text !== null) e.textContent = text;

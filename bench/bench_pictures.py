@@ -34,7 +34,8 @@ def _timed(cmd: list[str]) -> dict:
     parts = [float(p) for p in wall.split(":")]
     seconds = sum(p * 60 ** i for i, p in enumerate(reversed(parts)))
     peak = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", out.stderr).group(1))
-    return {"wall_s": round(seconds, 1), "peak_rss_mib": round(peak / 1024)}
+    cpu = sum(float(re.search(rf"{kind} time \(seconds\): (\S+)", out.stderr).group(1)) for kind in ("User", "System"))
+    return {"wall_s": round(seconds, 1), "cpu_s": round(cpu, 1), "peak_rss_mib": round(peak / 1024)}
 
 
 PLAIN = """
@@ -77,7 +78,7 @@ def html(args) -> dict:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=FLAGS)
             page = browser.new_page(viewport={"width": 1400, "height": 900})
             t0 = time.time()
-            page.goto(Path(f"{tmp}/graph.html").as_uri())
+            page.goto(Path(f"{tmp}/graph.html").as_uri(), timeout=300_000)
             page.wait_for_function("window.partnergraph !== undefined", timeout=300_000)
             load_s = time.time() - t0
             frames = page.evaluate("""() => { const r = window.partnergraph.renderer, c = r.getCamera(), out = [];
@@ -86,6 +87,14 @@ def html(args) -> dict:
                   const t = performance.now(); r.refresh(); out.push(performance.now() - t);
                 }
                 return out; }""")
+            if args.shot:
+                page.set_default_timeout(300_000)
+                page.screenshot(path=args.shot.replace(".png", "-start.png"))
+                hub = max((n for n, a in G.nodes(data=True) if a["kind"] == "state"), key=G.degree)
+                page.fill("#search", G.nodes[hub]["name"])
+                page.press("#search", "Enter")
+                page.wait_for_timeout(1500)
+                page.screenshot(path=args.shot)
             browser.close()
     return {"what": "interactive view", "nodes": G.number_of_nodes(), "edges": G.number_of_edges(),
             "file_mib": round(info["bytes"] / 2**20, 1), "write_s": round(write_s, 1), "load_s": round(load_s, 1),
@@ -100,6 +109,7 @@ def main() -> None:
     parser.add_argument("--nodes", type=int, default=20_000)
     parser.add_argument("--actors", type=int, default=1_000)
     parser.add_argument("--out", help="write the result as JSON here too")
+    parser.add_argument("--shot", help="html: screenshots here (-start.png at load, then with the largest state selected)")
     args = parser.parse_args()
     result = static(args) if args.what == "static" else html(args)
     text = json.dumps(result, indent=2)

@@ -43,7 +43,8 @@
     statuses: init.statuses ? g.statuses.map(function (s) { return init.statuses.indexOf(s.id) >= 0; }) : null,
     asOf: init.as_of, selected: null, focus: false
   };
-  var nodeHidden = new Uint8Array(n), edgeHidden = new Uint8Array(m), near = new Uint8Array(n);
+  var nodeHidden = new Uint8Array(n), edgeHidden = new Uint8Array(m), near = new Uint8Array(n), forced = new Uint8Array(n);
+  var FORCED_LABELS = 25, nearCount = 0;  // a hub's neighbours: only the largest 25 get a label when it is selected
   var shownNodes = 0, shownEdges = 0;
 
   function exists(start, end, day) {
@@ -81,6 +82,12 @@
         if (E.s[j] === sel) near[E.t[j]] = 1;
         if (E.t[j] === sel) near[E.s[j]] = 1;
       }
+    }
+    forced.fill(0); nearCount = 0;
+    if (sel >= 0) {
+      forced[sel] = 1;
+      for (var k = 0, f = 0; k < n && f < FORCED_LABELS; k++) if (near[order[k]] && order[k] !== sel) { forced[order[k]] = 1; f++; }
+      for (i = 0; i < n; i++) nearCount += near[i];
     }
     shownNodes = 0; shownEdges = 0;
     for (i = 0; i < n; i++) {
@@ -122,7 +129,7 @@
       var sel = selectedIndex();
       if (sel < 0) return attrs;
       if (i === sel) return Object.assign({}, attrs, { highlighted: true, forceLabel: true, zIndex: 2 });
-      if (near[i]) return Object.assign({}, attrs, { forceLabel: true, zIndex: 1 });
+      if (near[i]) return Object.assign({}, attrs, { forceLabel: !!forced[i], label: forced[i] ? attrs.label : "", zIndex: 1 });
       return Object.assign({}, attrs, { color: attrs.color + "55", label: "", zIndex: 0 });
     },
     edgeReducer: function (edge, attrs) {
@@ -130,7 +137,7 @@
       if (edgeHidden[j]) return Object.assign({}, attrs, { hidden: true });
       var sel = selectedIndex();
       if (sel < 0) return attrs;
-      if (E.s[j] === sel || E.t[j] === sel) return Object.assign({}, attrs, { size: 2.5, zIndex: 1 });
+      if (E.s[j] === sel || E.t[j] === sel) return Object.assign({}, attrs, { size: nearCount > 100 ? 0.8 : 2.5, zIndex: 1 });
       return Object.assign({}, attrs, { color: g.types[E.type[j]].colour + "40" });  // kept in its colour, fainter
     }
   });

@@ -59,6 +59,7 @@ def test_no_labels_overlap_on_the_seed_graph(G, view, kwargs):
     labels = [t for t in fig.axes[0].texts if (t.get_gid() or "").startswith("label-")]
     assert len(labels) >= 10  # every node has its label
     assert draw.overlapping_labels(fig) == []
+    assert draw.labels_on_markers(fig) == []  # no label covers a marker
     legend = fig.axes[0].get_legend()
     assert legend is not None and len(legend.get_texts()) >= 5
 
@@ -69,6 +70,15 @@ def test_overlap_check_can_fail(G):
     for text in fig.axes[0].texts:
         text.set_position((0, 0))
     assert draw.overlapping_labels(fig)
+
+
+def test_marker_check_can_fail(G):
+    """The marker check finds a label drawn on its own marker."""
+    fig = draw.make_figure(G, "overview")
+    label = next(t for t in fig.axes[0].texts if t.get_gid() == "label-eu")
+    centre = next(c for c in fig.axes[0].collections if (c.get_gid() or "") == "nodes-union").get_offsets()[0]
+    label.set_position(tuple(centre))
+    assert draw.labels_on_markers(fig)
 
 
 def test_vietnamese_labels_have_every_glyph(G):
@@ -118,9 +128,11 @@ def test_snapshots_label_what_each_date_adds(G):
     fig = draw.snapshots_figure(G, ["2019-09-01", "2019-12-31", "2024-12-31"])
     panels = [{x.get_gid() for x in ax.texts if (x.get_gid() or "").startswith("label-")} for ax in fig.axes[:3]]
     assert {"label-viet-nam", "label-hrvp-visit-hanoi-2019"} <= panels[0]
-    assert "label-eu-viet-nam-fpa" in panels[1] and "label-viet-nam" not in panels[1]  # labelled once, when new
+    # the largest hubs keep their labels in every panel; the rest are labelled once, when new
+    assert "label-eu" in panels[1] and "label-eu" in panels[2]  # (not yet tied in on the first date)
+    assert "label-eu-viet-nam-fpa" in panels[1] and "label-hrvp-visit-hanoi-2019" not in panels[1]
     assert "label-east-sea-conference-2023" in panels[2] and "label-eu-viet-nam-fpa" not in panels[2]
-    assert draw.overlapping_labels(fig) == []
+    assert draw.overlapping_labels(fig) == [] and draw.labels_on_markers(fig) == []
 
 def test_report_figures(G, tmp_path):
     figures = draw.report_figures(G, tmp_path, top_actors=1, dpi=40)
@@ -174,3 +186,102 @@ def test_schema_diagram_errors_are_clear(tmp_path):
     result = CliRunner().invoke(cli, ["schema", "-o", str(tmp_path / "schema.gif")])
     assert result.exit_code == 1 and "end the file name with .svg, .png or .pdf" in result.output
     assert "Traceback" not in result.output and list(tmp_path.iterdir()) == []
+
+
+def test_cli_choices_are_the_library_lists():
+    from partnergraph.cli.render import render
+    from partnergraph.graph.analysis.centrality import MEASURES
+    from partnergraph.graph.present import options
+
+    assert options.SIZE_MEASURES == ("none", *MEASURES)
+    choices = {p.name: tuple(p.type.choices) for p in render.params if hasattr(p.type, "choices")}
+    assert choices["view"] == options.VIEWS and choices["layout"] == options.LAYOUTS
+    assert choices["size_by"] == options.SIZE_MEASURES and choices["group_by"] == options.GROUP_BY
+
+
+def test_every_message_has_english_and_vietnamese():
+    from partnergraph.graph.present.i18n import catalogue, missing_translations, t
+
+    assert missing_translations() == []
+    assert all(set(v) == {"en", "vi"} for v in catalogue().values())
+    assert t("overview", "vi") != t("overview", "en")
+
+
+def test_every_kind_and_edge_type_has_a_style_and_a_vietnamese_label():
+    from partnergraph.graph.model.schema import get_schema
+    from partnergraph.graph.present import style
+
+    schema = get_schema()
+    fallback = style.kind_colour("no-such-kind")
+    kinds = {(style.kind_marker(k), style.kind_colour(k)) for k in schema.node_kinds}
+    assert len(kinds) == len(schema.node_kinds) and fallback not in {c for _, c in kinds}
+    assert all(schema.kind_label(k, "vi") != k for k in schema.node_kinds)
+    assert all(style.edge_colour(e) != fallback and schema.edge_label(e, "vi") for e in schema.edge_types)
+
+
+def test_colours_do_not_need_matplotlib():
+    import subprocess
+    import sys
+
+    code = ("import sys; import partnergraph.graph.present.interactive, partnergraph.graph.present.schema_diagram; "
+            "print('matplotlib' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
+
+
+def test_svg_text_is_editable_and_pdf_fonts_are_embedded(tmp_path):
+    svg = _render(tmp_path, "o.svg", "--lang", "vi")
+    texts = "".join(t.text or "" for t in ET.parse(svg).getroot().iter("{http://www.w3.org/2000/svg}text"))
+    assert "Việt Nam" in texts and "Quan hệ đối tác an ninh và quốc phòng" in texts
+    pdf = _render(tmp_path, "o.pdf").read_bytes()
+    assert b"/FontFile2" in pdf and b"DejaVuSans" in pdf
+
+
+def test_title_subtitle_kind_status_and_as_of_on_every_view(G):
+    from partnergraph.graph.model.schema import get_schema
+
+    for view, extra in (("overview", {}), ("ego", {"node": "eu"}), ("path", {"path": ("republic-of-korea", "viet-nam")}),
+                        ("projection", {}), ("bipartite", {}), ("timeline", {}), ("centrality", {}),
+                        ("snapshots", {"as_of": ["2019-12-31", "2024-12-31"]})):
+        fig = draw.make_figure(G, view, title="Briefing", subtitle="For the desk", status="in-place",
+                               kinds=["actor", "instrument"], **{"as_of": ["2024-12-31"], **extra})
+        texts = [t.get_text() for t in fig.texts]
+        assert "For the desk" in texts and fig._suptitle.get_text() == "Briefing", view
+    fig = draw.make_figure(G, "overview", status="in-place")
+    styles = {c.get_linestyle() for ax in fig.axes for c in ax.patches} - {"solid", "-"}
+    assert styles == set()
+    fig = draw.make_figure(G, "overview", kinds=["state"], status="all")
+    assert all(x.get_gid()[6:] in {n for n, a in G.nodes(data=True) if a["kind"] == "state"}
+               for x in fig.axes[0].texts if (x.get_gid() or "").startswith("label-"))
+    assert get_schema().tentative_statuses
+
+
+def test_status_and_kind_errors_name_the_option(tmp_path):
+    os.chdir(tmp_path)
+    for args, message in ((["--status", "maybe"], "--status: unknown status 'maybe'"),
+                          (["--kind", "planet"], "--kind: unknown kind 'planet'")):
+        result = CliRunner().invoke(cli, ["render", "-o", "x.png", *args])
+        assert result.exit_code == 1 and message in result.output and "Traceback" not in result.output
+
+
+def test_vietnamese_picture_has_no_english_words_of_ours(G):
+    from partnergraph.graph.present.i18n import catalogue
+
+    english = {v["en"] for v in catalogue().values() if v["en"] and "{" not in v["en"] and v["en"] != v["vi"]}
+    for view, extra in (("overview", {}), ("timeline", {}), ("centrality", {}), ("ego", {"node": "viet-nam"})):
+        fig = draw.make_figure(G, view, lang="vi", **extra)
+        shown = [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]
+        assert not english & set(shown), view
+
+
+def test_small_synthetic_overview_is_bounded(tmp_path):
+    """2,200 nodes: a label budget, no overlaps, no label on a marker (large enough to see)."""
+    from partnergraph.graph.model.synthetic import SIZES, generate, write_dataset
+
+    write_dataset(generate(*SIZES["small"], seed=1), tmp_path / "small")
+    H = load_graph([str(tmp_path / "small")])
+    fig = draw.make_figure(H, "overview")
+    labels = [t for t in fig.axes[0].texts if (t.get_gid() or "").startswith("label-")]
+    assert 10 <= len(labels) <= 40
+    assert draw.overlapping_labels(fig) == [] and draw.labels_on_markers(fig, min_radius=3.0) == []
+    fig = draw.make_figure(H, "overview", labels=5)
+    assert len([t for t in fig.axes[0].texts if (t.get_gid() or "").startswith("label-")]) == 5

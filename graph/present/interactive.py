@@ -1,20 +1,19 @@
-"""An interactive view: one self-contained HTML file built on vis-network.
+"""The interactive view: one self-contained, offline HTML file built on sigma.js (WebGL) and graphology.
 
-The page inlines the vendored vis-network standalone build (graph/present/vendor/,
-Apache-2.0 OR MIT, licence text kept beside it and quoted in the page), so it
-opens without network access. In it a user can drag nodes, zoom and pan,
-hover a node or edge to see its names (English and Vietnamese), kind, dates,
-status and the evidence quotes with their sources, and click a node to
-highlight its neighbours (click the background to clear). A search box
-selects a node by any of its names.
+The page inlines the vendored sigma.js and graphology builds (graph/present/vendor/, MIT, licences
+kept beside them and quoted in the page), the graph data and its script (templates/interactive.js):
+nothing is fetched. In it a user can zoom and pan (labels appear by zoom and importance, never all
+at once on a big graph), filter by kind, edge type, status (in place / tentative) and date (a slider
+that applies graph/model/timeslice.py's rule), search by any name with case and diacritics folded
+("viet nam" finds Việt Nam), focus a node's neighbourhood, read a side panel with the names in both
+languages, kind, status, dates and every evidence quote with its source, and save the view as PNG.
 
-Node shape and colour follow the kind and edge colour the type, as in the
-matplotlib pictures (:mod:`partnergraph.graph.present.draw`); positions come from the
-same seeded layout, so the same graph gives the same file.
+The data is columnar (numbers and indices into shared lists, not one object per node), so a graph of
+20,000 nodes and 70,000 relations stays a file of a few MB that loads in seconds.
 
 >>> from partnergraph.graph.model.build import load_graph
 >>> page = html_page(load_graph())
->>> page.startswith("<!DOCTYPE html>"), "vis.Network" in page, '<script src=' in page
+>>> page.startswith("<!DOCTYPE html>"), "new Sigma(" in page, '<script src=' in page
 (True, True, False)
 """
 
@@ -22,224 +21,229 @@ from __future__ import annotations
 
 import html
 import json
+from datetime import date
 from importlib import resources
 from pathlib import Path
 
 import networkx as nx
 
-from partnergraph.graph.model.names import display_name
+from partnergraph.graph.model.dates import as_date
+from partnergraph.graph.model.names import display_name, fold, names_of
 from partnergraph.graph.model.schema import get_schema
+from partnergraph.graph.model.timeslice import effective_end, effective_start
+from partnergraph.graph.present.i18n import catalogue, lang_of, t
+from partnergraph.graph.present.layout import LayoutError, layout_positions
+from partnergraph.graph.present.errors import DrawError
+from partnergraph.graph.present.sizes import importance
+from partnergraph.graph.present.select import SelectError, kinds_named, select, statuses_named
+from partnergraph.graph.present.style import edge_colour, kind_colour
+from partnergraph.graph.present.text import caption_text, date_text, node_label, source_title, subtitle_text
 
-VIS_VERSION = "10.1.5"
+SIGMA_VERSION = "3.0.2"
+GRAPHOLOGY_VERSION = "0.26.0"
+VENDORED = ("graphology.umd.min.js", "sigma.min.js")
+#: Above this many nodes arrows are left off edges and labels need a closer zoom.
+BIG = 2_000
+_EPOCH = date(1970, 1, 1)
+
+
+class InteractiveError(ValueError):
+    """A page that cannot be written (unknown kind or status, a node not in the graph, a bad layout)."""
 
 
 def vendored_library() -> str:
-    """The vendored vis-network standalone build (minified JavaScript)."""
-    return resources.files("partnergraph.graph.present").joinpath("vendor/vis-network.min.js").read_text("utf-8")
+    """The vendored graphology and sigma.js builds (minified JavaScript), in load order."""
+    files = resources.files("partnergraph.graph.present").joinpath("vendor")
+    return "\n".join(files.joinpath(name).read_text("utf-8") for name in VENDORED)
+
+
+def _template(name: str) -> str:
+    return resources.files("partnergraph.graph.present").joinpath("templates", name).read_text("utf-8")
 
 
 def _script_json(data) -> str:
     """JSON that is safe inside a <script> element (no '<', '>', '&' or line separators)."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
         text = text.replace(char, escape)
     return text
 
 
+def _day(d: date | None) -> int | None:
+    return None if d is None else (d - _EPOCH).days
+
+
+class _Table:
+    """Strings kept once: the data refers to them by index."""
+
+    def __init__(self):
+        self.items: list = []
+        self.index: dict = {}
+
+    def __call__(self, value) -> int:
+        if value not in self.index:
+            self.index[value] = len(self.items)
+            self.items.append(value)
+        return self.index[value]
+
+
 def _dates(attrs: dict, lang: str) -> list[str]:
-    from partnergraph.graph.present.draw import date_text
-
-    return [f"{name}: {date_text(attrs[name], lang)}" for name in ("start", "end", "mentioned") if attrs.get(name)]
-
-
-def _evidence(G: nx.MultiDiGraph, attrs: dict) -> list[dict]:
-    sources = G.graph.get("sources", {})
-    return [{"quote": e["quote"], "source": e["source"], "title": sources.get(e["source"], {}).get("title", "")}
-            for e in attrs.get("evidence", [])]
+    return [f"{t('field_' + f, lang)}: {date_text(attrs[f], lang)}" for f in get_schema().date_fields if attrs.get(f)]
 
 
 def graph_data(G: nx.MultiDiGraph, lang: str = "en", size_by: str = "pagerank", layout: str = "auto",
                seed: int = 7) -> dict:
-    """The nodes and edges as vis-network items, with what the tooltips show.
+    """The graph as the page's script reads it: columns of numbers and indices into shared tables.
 
     >>> from partnergraph.graph.model.build import load_graph
     >>> data = graph_data(load_graph())
-    >>> len(data["nodes"]), len(data["edges"])
+    >>> len(data["nodes"]["id"]), len(data["edges"]["s"])
     (33, 50)
-    >>> [n["info"]["names"] for n in data["nodes"] if n["id"] == "viet-nam"]
-    [['Viet Nam', 'Việt Nam']]
+    >>> i = data["nodes"]["id"].index("viet-nam"); data["nodes"]["names"][i]
+    ['Viet Nam', 'Việt Nam']
     """
-    from partnergraph.graph.present.draw import EDGE_COLOURS, KIND_STYLE, layout_positions, node_label, node_sizes
-    from partnergraph.graph.model.schema import get_schema
-
     schema = get_schema()
-    pos = layout_positions(G, layout, seed)
-    xs, ys = [p[0] for p in pos.values()] or [0], [p[1] for p in pos.values()] or [0]
-    scale = 1400 / max(max(xs) - min(xs), max(ys) - min(ys), 1e-9)
-    sizes = node_sizes(G, size_by, 10, 40)
-    nodes = []
-    for n, a in sorted(G.nodes(data=True)):
-        _, colour, shape = KIND_STYLE.get(a.get("kind"), ("o", "#999999", "dot"))
+    try:
+        pos = layout_positions(G, layout, seed)
+        values = importance(G, size_by)
+    except (LayoutError, DrawError) as exc:
+        raise InteractiveError(str(exc)) from exc
+    nodes = sorted(G.nodes)
+    index = {n: i for i, n in enumerate(nodes)}
+    lo, hi = min(values.values(), default=0.0), max(values.values(), default=0.0)
+    big = len(nodes) > BIG
+    smallest, largest = (1.5, 12.0) if big else (4.0, 18.0)
+    kinds, types, statuses, text = _Table(), _Table(), _Table(), _Table()
+    present_kinds = {a.get("kind", "") for _, a in G.nodes(data=True)}
+    present_types = {d.get("type", "") for *_, d in G.edges(data=True)}
+    for k in [k for k in schema.node_kinds if k in present_kinds] + sorted(present_kinds - set(schema.node_kinds)):
+        kinds(k)
+    for e in [e for e in schema.edge_types if e in present_types] + sorted(present_types - set(schema.edge_types)):
+        types(e)
+    source_ids = sorted(G.graph.get("sources", {}))
+    source_index = {s: i for i, s in enumerate(source_ids)}
+
+    def evidence(attrs: dict) -> list:
+        return [[source_index.get(e["source"], -1), e["quote"]] for e in attrs.get("evidence", [])]
+
+    def status_of(attrs: dict) -> int:
+        return statuses(attrs["status"]) if attrs.get("status") else -1
+
+    cols = {k: [] for k in ("id", "label", "x", "y", "size", "kind", "status", "names", "aliases", "search",
+                            "start", "end", "dates", "evidence", "note")}
+    for n in nodes:
+        a = G.nodes[n]
+        x, y = pos.get(n, (0.0, 0.0))
         names = [a["name"]] + ([a["name_vi"]] if a.get("name_vi") and a["name_vi"] != a["name"] else [])
-        nodes.append({
-            "id": n, "label": node_label(a, lang), "shape": shape, "color": colour,
-            "size": round(sizes[n], 2), "x": round((pos[n][0] - min(xs)) * scale, 1),
-            "y": round((max(ys) - pos[n][1]) * scale, 1),
-            "info": {"names": names, "kind": schema.kind_label(a["kind"], lang), "status": a.get("status", ""),
-                     "dates": _dates(a, lang), "short": a.get("short_name", ""), "aliases": a.get("aliases", []),
-                     "evidence": _evidence(G, a)},
-            "search": " ".join([n, *names, a.get("short_name", ""), *a.get("aliases", [])]).lower(),
-        })
-    edges = []
-    for u, v, key, d in sorted(G.edges(keys=True, data=True), key=lambda e: e[2]):
-        weak = not get_schema().in_place(d.get("status"))
-        edges.append({
-            "id": key, "from": u, "to": v, "arrows": "to", "dashes": weak,
-            "color": EDGE_COLOURS.get(d.get("type"), "#555555"), "width": 1.5,
-            "info": {"sentence": f"{display_name(G.nodes[u], lang)} —{schema.edge_label(d['type'], lang)}→ "
-                                 f"{display_name(G.nodes[v], lang)}",
-                     "status": d.get("status", ""), "role": d.get("role", ""), "dates": _dates(d, lang),
-                     "evidence": _evidence(G, d)},
-        })
-    return {"nodes": nodes, "edges": edges}
-
-
-_STYLE = """
-html, body { margin: 0; height: 100%; font-family: "DejaVu Sans", "Segoe UI", Arial, sans-serif; }
-header { padding: 8px 14px; border-bottom: 1px solid #ddd; }
-header h1 { font-size: 18px; margin: 0 0 4px 0; }
-header p { margin: 0; font-size: 12px; color: #444; }
-#graph { position: absolute; top: 92px; bottom: 0; left: 0; right: 260px; }
-#side { position: absolute; top: 92px; bottom: 0; right: 0; width: 250px; overflow: auto; font-size: 12px;
-        border-left: 1px solid #ddd; padding: 6px; box-sizing: border-box; }
-#side input { width: 100%; box-sizing: border-box; margin-bottom: 8px; }
-.swatch { display: inline-block; width: 12px; height: 12px; margin-right: 6px; vertical-align: middle; }
-.line { display: inline-block; width: 18px; height: 0; border-top: 3px solid; margin-right: 6px; vertical-align: middle; }
-.tip { max-width: 420px; font-size: 12px; white-space: normal; }
-.tip b { font-size: 13px; }
-.tip q { display: block; font-style: italic; margin: 3px 0 0 6px; }
-.tip small { color: #555; }
-"""
-
-_SCRIPT = r"""
-(function () {
-  var data = JSON.parse(document.getElementById("pg-data").textContent);
-  function el(tag, text, cls) {
-    var e = document.createElement(tag);
-    if (text) e.textContent = text;
-    if (cls) e.className = cls;
-    return e;
-  }
-  function tip(info, heading) {
-    var box = el("div", null, "tip");
-    box.appendChild(el("b", heading));
-    var lines = [];
-    if (info.names && info.names.length > 1) lines.push(info.names.slice(1).join(" · "));
-    if (info.kind) lines.push(info.kind + (info.short ? " · " + info.short : ""));
-    if (info.role) lines.push(info.role);
-    if (info.status) lines.push(data.labels.status + ": " + info.status);
-    (info.dates || []).forEach(function (d) { lines.push(d); });
-    lines.forEach(function (t) { box.appendChild(el("div", t)); });
-    (info.evidence || []).forEach(function (e) {
-      box.appendChild(el("q", e.quote));
-      box.appendChild(el("small", "— " + (e.title || e.source) + " [" + e.source + "]"));
-    });
-    return box;
-  }
-  var nodeItems = data.graph.nodes.map(function (n) {
-    return { id: n.id, label: n.label, shape: n.shape, size: n.size, x: n.x, y: n.y,
-             color: { background: n.color, border: "#ffffff", highlight: { background: n.color, border: "#000000" } },
-             font: { size: 14, color: "#222222", strokeWidth: 3, strokeColor: "#ffffff" },
-             title: tip(n.info, n.info.names[0]), base: n.color };
-  });
-  var edgeItems = data.graph.edges.map(function (e) {
-    return { id: e.id, from: e.from, to: e.to, arrows: e.arrows, dashes: e.dashes, width: e.width,
-             color: { color: e.color, highlight: "#000000" }, title: tip(e.info, e.info.sentence), base: e.color };
-  });
-  var nodes = new vis.DataSet(nodeItems);
-  var edges = new vis.DataSet(edgeItems);
-  var network = new vis.Network(document.getElementById("graph"), { nodes: nodes, edges: edges }, {
-    physics: false,
-    interaction: { hover: true, tooltipDelay: 120, navigationButtons: false, keyboard: true },
-    edges: { smooth: { type: "curvedCW", roundness: 0.08 }, arrows: { to: { scaleFactor: 0.6 } } },
-    nodes: { borderWidth: 1 }
-  });
-  network.fit();
-  function highlight(id) {
-    var keep = {};
-    if (id !== null) {
-      keep[id] = true;
-      network.getConnectedNodes(id).forEach(function (n) { keep[n] = true; });
+        undated_actor = a.get("family") == "actor" and not any(a.get(f) for f in schema.date_fields)
+        cols["id"].append(n)
+        cols["label"].append(node_label(a, lang).replace("\n", " "))
+        cols["x"].append(round(x, 3))
+        cols["y"].append(round(y, 3))
+        scale = (values[n] - lo) / (hi - lo) if hi > lo else 0.3
+        cols["size"].append(round(smallest + (largest - smallest) * scale ** 0.5, 2))
+        cols["kind"].append(kinds(a.get("kind", "")))
+        cols["status"].append(status_of(a))
+        cols["names"].append(names)
+        cols["aliases"].append([x for x in names_of(a) if x not in names])
+        cols["search"].append(sorted({fold(x) for x in names_of(a)} | {fold(n.replace("-", " "))}))
+        cols["start"].append(-10**7 if undated_actor else _day(effective_start(G, a)))
+        cols["end"].append(_day(effective_end(a)))
+        cols["dates"].append(_dates(a, lang))
+        cols["evidence"].append(evidence(a))
+        cols["note"].append(a.get("note") or "")
+    edges = {k: [] for k in ("key", "s", "t", "type", "status", "start", "end", "role", "dates", "evidence")}
+    for u, v, key, d in sorted(G.edges(keys=True, data=True), key=lambda e: str(e[2])):
+        edges["key"].append(str(key))
+        edges["s"].append(index[u])
+        edges["t"].append(index[v])
+        edges["type"].append(types(d.get("type", "")))
+        edges["status"].append(status_of(d))
+        edges["start"].append(_day(effective_start(G, d)))  # timeslice's rule: undated edges from their sources
+        edges["end"].append(_day(effective_end(d)))
+        role = (d.get("role_vi") if lang == "vi" else None) or d.get("role") or ""
+        edges["role"].append(text(role) if role else -1)
+        edges["dates"].append(_dates(d, lang))
+        edges["evidence"].append(evidence(d))
+    sources = G.graph.get("sources", {})
+    return {
+        "nodes": cols, "edges": edges, "texts": text.items,
+        "kinds": [{"id": k, "label": schema.kind_label(k, lang), "colour": kind_colour(k)} for k in kinds.items],
+        "types": [{"id": e, "label": schema.edge_label(e, lang), "colour": edge_colour(e)} for e in types.items],
+        "statuses": [{"id": s, "label": schema.status_label(s, lang), "in_place": schema.in_place(s)} for s in statuses.items],
+        "sources": [{"id": s, "title": source_title(sources[s], lang), "publisher": sources[s].get("publisher", ""),
+                     "published": date_text(str(sources[s]["published"]), lang) if sources[s].get("published") else ""}
+                    for s in source_ids],
+        "big": big,
     }
-    nodes.update(nodeItems.map(function (n) {
-      var on = id === null || keep[n.id];
-      return { id: n.id, color: { background: on ? n.base : "#e4e4e4", border: on ? "#ffffff" : "#dddddd" },
-               font: { color: on ? "#222222" : "#bbbbbb" } };
-    }));
-    edges.update(edgeItems.map(function (e) {
-      var on = id === null || e.from === id || e.to === id;
-      return { id: e.id, color: { color: on ? e.base : "#eeeeee" }, width: on && id !== null ? 3 : 1.5 };
-    }));
-  }
-  network.on("click", function (params) {
-    highlight(params.nodes.length ? params.nodes[0] : null);
-  });
-  document.getElementById("search").addEventListener("input", function (ev) {
-    var q = ev.target.value.trim().toLowerCase();
-    if (!q) { highlight(null); network.unselectAll(); return; }
-    var hit = data.graph.nodes.find(function (n) { return n.search.indexOf(q) >= 0; });
-    if (hit) { network.selectNodes([hit.id]); highlight(hit.id); network.focus(hit.id, { scale: 1.2 }); }
-  });
-  window.partnergraph = { network: network, nodes: nodes, edges: edges, highlight: highlight };
-})();
-"""
 
 
-def _legend_html(G: nx.MultiDiGraph, lang: str) -> str:
-    from partnergraph.graph.present.draw import EDGE_COLOURS, KIND_STYLE, t
-    from partnergraph.graph.model.schema import get_schema
+def _messages(lang: str) -> dict:
+    return {k[3:]: t(k, lang) for k in catalogue() if k.startswith("ui_") and "{" not in catalogue()[k]["en"]}
 
-    schema = get_schema()
-    kinds = [k for k in schema.node_kinds if any(a.get("kind") == k for _, a in G.nodes(data=True))]
-    types = [e for e in schema.edge_types if any(d.get("type") == e for *_, d in G.edges(data=True))]
-    rows = [f'<div><span class="swatch" style="background:{KIND_STYLE[k][1]}"></span>{html.escape(schema.kind_label(k, lang))}</div>'
-            for k in kinds]
-    rows += [f'<div><span class="line" style="border-color:{EDGE_COLOURS.get(e, "#555")}"></span>'
-             f'{html.escape(schema.edge_label(e, lang))}</div>' for e in types]
-    rows.append(f'<div><span class="line" style="border-top-style:dashed;border-color:#555"></span>{html.escape(t("weak", lang))}</div>')
-    return f"<h3>{html.escape(t('kinds', lang))} · {html.escape(t('relations', lang))}</h3>" + "\n".join(rows)
+
+def _initial(kinds: list[str] | None, status, as_of: str | None) -> dict:
+    """What the page shows first: the filters given on the command line (the user can change them)."""
+    try:
+        wanted_kinds = sorted(kinds_named(kinds)) if kinds else None
+        wanted_status = statuses_named(status)
+    except SelectError as exc:
+        raise InteractiveError(str(exc)) from exc
+    state = {"kinds": wanted_kinds, "in_place": True, "tentative": True, "statuses": None, "as_of": None}
+    if status in ("in-place", ["in-place"]):
+        state["tentative"] = False
+    elif status in ("tentative", ["tentative"]):
+        state["in_place"] = False
+    elif wanted_status is not None:
+        state["statuses"] = sorted(wanted_status)
+    if as_of:
+        state["as_of"] = _day(as_date(as_of))
+    return state
 
 
 def html_page(G: nx.MultiDiGraph, lang: str = "en", title: str | None = None, size_by: str = "pagerank",
-              layout: str = "auto", seed: int = 7, subtitle: str = "") -> str:
-    """The whole page as text: data, vis-network and the script, nothing fetched from the network."""
-    from partnergraph.graph.present.draw import caption_text, t
+              layout: str = "auto", seed: int = 7, subtitle: str | None = None, node: str | None = None,
+              depth: int = 1, kinds: list[str] | None = None, status=None, as_of: str | None = None) -> str:
+    """The whole page as text: data, graphology, sigma.js and the script, nothing fetched from the network.
 
+    ``node``/``depth`` cut the graph to a neighbourhood; ``kinds``, ``status`` and ``as_of`` set the
+    page's filters at start (the data keeps everything, so the user can widen them).
+    """
+    lang = lang_of(lang)
+    initial = _initial(kinds, status, as_of)
+    if node is not None:
+        if node not in G:
+            raise InteractiveError(f"{node!r} is not in the graph")
+        G = G.subgraph(nx.ego_graph(G.to_undirected(as_view=True), node, radius=depth)).copy()
+        title = title or t("ego", lang, name=display_name(G.nodes[node], lang), depth=depth)
     title = title or t("overview", lang)
-    counts = t("counts", lang, n=G.number_of_nodes(), m=G.number_of_edges())
-    data = {"graph": graph_data(G, lang, size_by, layout, seed), "labels": {"status": "status" if lang != "vi" else "trạng thái"}}
-    search = "Find a node…" if lang != "vi" else "Tìm nút…"
-    licence = ("vis-network " + VIS_VERSION + " (https://visjs.github.io/vis-network/), "
-               "(c) 2011-2017 Almende B.V, (c) 2017-2019 visjs contributors; dual licensed Apache-2.0 OR MIT")
+    _, counted = select(G, kinds, status, None, lang)
+    subtitle = subtitle if subtitle is not None else subtitle_text(G, lang, as_of, counted)
+    data = {"graph": graph_data(G, lang, size_by, layout, seed), "ui": _messages(lang), "initial": initial,
+            "lang": lang, "centre": node}
+    licence = (f"sigma.js {SIGMA_VERSION} (https://www.sigmajs.org), (c) 2013-2025 Alexis Jacomy, Guillaume Plique, "
+               f"Benoît Simard, MIT licence; graphology {GRAPHOLOGY_VERSION} (https://graphology.github.io), "
+               "(c) 2016-2021 Guillaume Plique, MIT licence")
+    caption = caption_text(G, lang, width=10_000).replace("\n", " · ")
     return "\n".join([
         "<!DOCTYPE html>",
-        f'<html lang="{"vi" if lang == "vi" else "en"}">',
+        f'<html lang="{lang}">',
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{html.escape(title)}</title>",
-        f"<style>{_STYLE}</style>",
+        f"<style>{_template('interactive.css')}</style>",
         "</head>",
         "<body>",
-        f"<header><h1>{html.escape(title)}</h1><p>{html.escape(' · '.join(x for x in (counts, subtitle) if x))}</p>"
-        f"<p>{html.escape(caption_text(G, lang, width=10_000)).replace(chr(10), ' · ')}</p></header>",
-        '<div id="graph"></div>',
-        f'<aside id="side"><input id="search" type="search" placeholder="{html.escape(search)}">'
-        f"{_legend_html(G, lang)}<p><small>{html.escape(licence)}</small></p></aside>",
+        f'<header><h1>{html.escape(title)}</h1><p id="subtitle">{html.escape(subtitle)}</p>'
+        f'<p id="caption">{html.escape(caption)}</p></header>',
+        '<main><div id="graph"></div><div id="status-line"></div></main>',
+        '<aside id="side"><div id="controls"></div><div id="panel"></div>'
+        f'<p class="licence"><small>{html.escape(licence)}</small></p></aside>',
         f'<script id="pg-data" type="application/json">{_script_json(data)}</script>',
         f"<!-- {html.escape(licence)} -->",
         f"<script>{vendored_library()}</script>",
-        f"<script>{_SCRIPT}</script>",
+        f"<script>{_template('interactive.js')}</script>",
         "</body>",
         "</html>",
         "",
@@ -247,8 +251,14 @@ def html_page(G: nx.MultiDiGraph, lang: str = "en", title: str | None = None, si
 
 
 def write_html(G: nx.MultiDiGraph, path: str | Path, **options) -> dict:
-    """Write the interactive page to ``path``; return what was written."""
+    """Write the interactive page to ``path`` (whole or not at all); return what was written."""
     page = html_page(G, **options).encode("utf-8")
-    Path(path).write_bytes(page)
-    return {"path": str(path), "format": "html", "bytes": len(page), "nodes": G.number_of_nodes(),
-            "edges": G.number_of_edges()}
+    target = Path(path)
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.write_bytes(page)
+    tmp.replace(target)
+    shown = G
+    if options.get("node") is not None:
+        shown = G.subgraph(nx.ego_graph(G.to_undirected(as_view=True), options["node"], radius=options.get("depth", 1)))
+    return {"path": str(path), "format": "html", "bytes": len(page), "nodes": shown.number_of_nodes(),
+            "edges": shown.number_of_edges()}

@@ -18,9 +18,9 @@ import tempfile
 from pathlib import Path
 
 from partnergraph.graph.model.schema import Schema, get_schema
+from partnergraph.graph.present.style import FONT, kind_colour  # the colours of the network pictures
 
 FORMATS = ("svg", "png", "pdf")
-FONT = "DejaVu Sans"  # has the Vietnamese glyphs
 FAMILY_COLOURS = {"actor": "#deebf7", "instrument": "#fde0dd"}
 
 
@@ -40,11 +40,9 @@ def family_links(schema: Schema, lang: str = "en") -> dict[tuple[str, str], list
 
 def _family_label(schema: Schema, family: str, lang: str) -> str:
     """An HTML-like Graphviz label: the family's name over its kinds, each with its marker colour."""
-    from partnergraph.graph.present.draw import KIND_STYLE  # the colours of the network pictures, so the legend carries over
-
-    title = schema.families[family].get("label_vi" if lang == "vi" else "label", family)
+    title = schema.family_label(family, lang)
     rows = "".join(
-        f'<TR><TD ALIGN="LEFT"><FONT COLOR="{KIND_STYLE.get(kind, ("", "#999999"))[1]}">■</FONT> '
+        f'<TR><TD ALIGN="LEFT"><FONT COLOR="{kind_colour(kind)}">■</FONT> '
         f"{html.escape(schema.kind_label(kind, lang))}</TD></TR>"
         for kind in schema.kinds_of(family)
     )

@@ -22,13 +22,7 @@ from pathlib import Path
 from partnergraph.graph.model.names import fold
 from partnergraph.graph.ingest.rules import get_rules
 
-HEADER_KEYS = {
-    "url": "url", "link": "url", "nguồn": "url",
-    "title": "title", "tiêu đề": "title",
-    "date": "date", "published": "date", "ngày": "date", "ngày đăng": "date",
-    "publisher": "publisher", "source": "publisher", "nhà xuất bản": "publisher",
-    "language": "lang", "lang": "lang", "ngôn ngữ": "lang",
-}
+HEADER_KEYS: dict[str, str] = get_rules()["header_keys"]  # header key (case-folded) -> Article field
 _HEADER_LINE = re.compile(r"^\s*([^:\n]{2,20}?)\s*:\s*(\S.*?)\s*$")
 # Letters only Vietnamese uses among Latin scripts (with their tone-marked forms).
 _VI_LETTERS = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.I)

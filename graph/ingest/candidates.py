@@ -1,0 +1,103 @@
+"""Candidate nodes and relations of one article, before they become records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from partnergraph.graph.model.names import fold
+from partnergraph.graph.model.schema import get_schema
+from partnergraph.graph.ingest.recognise import Mention
+from partnergraph.graph.ingest.rules import get_rules
+
+MAX_EVIDENCE = 3
+
+
+class KindGroup:
+    """A kind group of the schema in force (``get_schema().kind_group(name)``), read each time it is used,
+    so that a schema extended with a kind (``$PARTNERGRAPH_SCHEMA``) is what ingest sees.
+
+    >>> "dialogue" in EVENT_KINDS, "mission" in EVENT_KINDS, "mission" in EVENT_KINDS | {"mission"}
+    (True, False, True)
+    """
+
+    def __init__(self, name: str, minus: tuple[str, ...] = ()):
+        self.name, self.minus = name, frozenset(minus)
+
+    def kinds(self) -> frozenset[str]:
+        return get_schema().kind_group(self.name) - self.minus
+
+    def __contains__(self, kind: object) -> bool:
+        return kind in self.kinds()
+
+    def __iter__(self):
+        return iter(self.kinds())
+
+    def __or__(self, other) -> frozenset[str]:
+        return self.kinds() | frozenset(other)
+
+
+EVENT_KINDS = KindGroup("event")
+ORGANISATIONS = KindGroup("organisation")
+BLOCS = KindGroup("polity", minus=("state",))  # unions, regional and international organisations
+
+
+def compatible(kind: str) -> set[str]:
+    """Kinds an antecedent of this kind may be (rules.yaml: compatible_kinds)."""
+    return set(get_rules()["compatible_kinds"].get(kind, []))
+
+
+def located(kind: str) -> bool:
+    """Whether instruments of this kind have places and date spans: events and rules.yaml's located_kinds."""
+    return kind in EVENT_KINDS or kind in get_rules()["located_kinds"]
+
+
+@dataclass
+class Cand:
+    """A candidate node: linked to an existing one (``node_id``) or new."""
+
+    family: str
+    kind: str
+    name: str
+    node_id: str | None = None
+    name_vi: str | None = None
+    short_name: str | None = None
+    iso: str | None = None
+    evidence: list[str] = field(default_factory=list)
+    confidence: float = 0.5
+    reason: str = ""
+    parties: list[str] = field(default_factory=list)  # instruments: keys of their actors
+    named: bool = True
+    status: str | None = None
+    dates: dict = field(default_factory=dict)
+    date_note: str | None = None
+    places: list[str] = field(default_factory=list)
+    domains: list[str] = field(default_factory=list)
+    key: str = ""
+    id: str = ""
+    background: bool = False  # named only in a comparison ("after the Republic of Korea"): never "this X"
+
+    def add_evidence(self, quote: str) -> None:
+        if quote not in self.evidence and len(self.evidence) < MAX_EVIDENCE:
+            self.evidence.append(quote)
+
+
+@dataclass
+class Rel:
+    source: str
+    type: str
+    target: str
+    evidence: list[str] = field(default_factory=list)
+    status: str | None = None
+    role: str | None = None
+    confidence: float = 0.6
+    reason: str = ""
+    default: bool = False  # the kind's default relation, not one a verb or a structure says
+
+
+def _key_of(doc, m: Mention) -> str:
+    e = m.entry
+    if e is not None and e.node_id:
+        return e.node_id
+    return f"new:{(e.kind if e else m.kind)}:{fold(e.name if e else m.text)}"
+
+

@@ -98,6 +98,5 @@ def _key_of(doc, m: Mention) -> str:
     e = m.entry
     if e is not None and e.node_id:
         return e.node_id
-    return f"new:{(e.kind if e else m.kind)}:{fold(e.name if e else m.text)}"
-
-
+    key = f"new:{(e.kind if e else m.kind)}:{fold(e.name if e else m.text)}"
+    return doc.aliases.get(key, key)

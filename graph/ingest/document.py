@@ -37,6 +37,7 @@ from partnergraph.graph.ingest.clauses import (
     _within_actors,
     _words_in,
 )
+from partnergraph.graph.ingest.layers import enabled
 from partnergraph.graph.ingest.lexicon import Entry, Lexicon
 from partnergraph.graph.ingest.recognise import Found, Mention
 from partnergraph.graph.ingest.rules import get_rules
@@ -57,6 +58,7 @@ class _Document(Structures):
         self.schema = get_schema()
         self.rules = get_rules()
         self.speaker: Cand | None = None  # the person whose quotation is being read
+        self.aliases: dict[str, str] = {}  # key of a mention -> key of the candidate it names ("Fontaine")
         self.pending: list[tuple] = []  # "this Agreement" before any agreement is named: resolved at the end
 
     # --- actors -------------------------------------------------------------------------
@@ -73,6 +75,10 @@ class _Document(Structures):
             # "Bộ Quốc phòng" after "Bộ Quốc phòng Việt Nam": the body named in full before, without its owner
             longer = [c for k, c in self.actors.items() if k.startswith(key + " ")]
             cand = longer[-1] if longer else None
+        if cand is None and key in self.aliases:
+            cand = self.actors[self.aliases[key]]
+        if cand is None and key.startswith("new:person:") and enabled("surnames"):
+            cand = self._same_person(m, key)
         if cand is None:
             cand = self._new_actor(m, key)
             self.actors[key] = cand
@@ -80,6 +86,20 @@ class _Document(Structures):
         if m.short_name and not cand.short_name and not cand.node_id:
             cand.short_name = m.short_name
         return cand
+
+    def _same_person(self, m: Mention, key: str) -> Cand | None:
+        """'Fontaine' after 'Clara Fontaine', 'Bae' after 'Bae Jun-seok': one word that begins or ends the name
+        of exactly one person named before is that person (the key is kept as an alias)."""
+        word = fold(m.text).split()
+        if len(word) != 1:
+            return None
+        same = [c for c in self.actors.values() if c.kind == "person" and len(fold(c.name).split()) > 1
+                and word[0] in (fold(c.name).split()[0], fold(c.name).split()[-1])]
+        same = list({id(c): c for c in same}.values())
+        if len(same) != 1:
+            return None
+        self.aliases[key] = same[0].key
+        return same[0]
 
     def _new_actor(self, m: Mention, key: str) -> Cand:
         e = m.entry

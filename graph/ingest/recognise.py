@@ -1,7 +1,8 @@
 """Mentions in one sentence: actors, instruments, places, dates, statuses, domains and relation cues.
 
 >>> from partnergraph.graph.model.build import load_graph
->>> from partnergraph.graph.ingest.lexicon import Lexicon
+>>> from partnergraph.graph.ingest.layers import enabled
+from partnergraph.graph.ingest.lexicon import Lexicon
 >>> from partnergraph.graph.ingest.text import parse_article, sentences
 >>> art = parse_article("Bộ trưởng Tô Lâm gặp Đại sứ Pháp tại Hà Nội.", lang="vi")
 >>> found = recognise(sentences(art)[0], Lexicon.build(load_graph()), "vi")
@@ -20,6 +21,8 @@ from partnergraph.graph.ingest.lexicon import Lexicon, cue_table, match_phrases
 from partnergraph.graph.ingest.rules import get_rules
 from partnergraph.graph.ingest.text import Sentence
 
+from partnergraph.graph.ingest.parse import refine_actors
+from partnergraph.graph.ingest.layers import enabled
 from partnergraph.graph.ingest.mentions import Found, Mention, _token_at
 from partnergraph.graph.ingest.find_actors import (
     _bare_acronyms,
@@ -94,6 +97,8 @@ def recognise(sentence: Sentence, lex: Lexicon, lang: str, year: int | None = No
     taken += _bodies(sentence, lex, tables, taken, lang)
     taken += _bare_acronyms(sentence, tables, taken, lang)
     taken += _prefixed_names(sentence, lex, tables, taken)
+    if lang == "en" and enabled("parser"):
+        taken = refine_actors(sentence, taken, lex, tables)
     instruments = [m for m in taken if m.family == "instrument"] + _cue_instruments(sentence, lex, tables, taken, lang)
     instruments.sort(key=lambda m: m.i)
     actors = [m for m in taken if m.family == "actor"]

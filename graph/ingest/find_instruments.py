@@ -49,6 +49,8 @@ def _cue_instruments(sentence: Sentence, lex: Lexicon, tables: dict, taken: list
             continue
         if any(p.title_at and start < p.title_at[1] and p.title_at[0] < end for p in taken if p.kind == "person"):
             continue  # "Director General of Defence Strategy", "Operation Commander": words of a title
+        if _office_name(toks, start, i, tables):
+            continue  # "Director for Security and Defence Policy", "Deputy Minister for Policy": an office's name
         text = sentence.span_text(start, end)
         definite = (lang == "en" and _the_before(toks, start, taken)) or (lang == "vi" and end == j)
         entries = [e for e in lex.lookup(text) if e.family == "instrument"] if named else []
@@ -134,3 +136,9 @@ def _instrument_span(sentence, i, j, tables, taken, lang) -> tuple[int, int, boo
             and toks[k - 1].lower not in EN_DETERMINERS and not toks[k - 1].is_upper_initial and _free(taken, k - 1, k):
         k -= 1
     return k, j, False
+
+
+def _office_name(toks, start: int, i: int, tables: dict) -> bool:
+    """A cue phrase that is the end of an office's name: a title and a link word ('for') before the cue's words."""
+    links = [k for k in range(max(0, start - 1), i) if toks[k].lower in tables["office_links"]]
+    return any(k > 0 and toks[k - 1].lower in tables["title_last"] for k in links)

@@ -24,6 +24,7 @@ LAYERS: dict[str, str] = {
     "both_sides": "'both sides', 'the two sides', 'hai bên' and pronouns resolved to the parties named before "
                   "in the paragraph",
     "surnames": "one word that begins or ends the name of one person named before is that person ('Fontaine')",
+    "verb_events": "events made by a verb and its subject ('officials of A and B met'): parser, English",
     "event_nouns": "workshops, launches, receptions, joint statements, press releases as events",
 }
 

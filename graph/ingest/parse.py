@@ -153,3 +153,22 @@ def _organisation(sentence: Sentence, i: int, j: int, text: str, near: list[Ment
         return None
     return Mention("actor", i, j, text, kind, known[0] if known else None, owner=owners[-1] if owners else None,
                    confidence=0.65, reason="an organisation's name (the parser's entity span)")
+
+
+def verb_events(sentence: Sentence, doc, instruments: list[Mention], event_kinds) -> list[Mention]:
+    """Events a verb makes ("officials of A and B met in Seoul": a meeting of A and B): a verb whose lemma is
+    in rules.yaml's ``verb_events``, with a subject, in a sentence that names no event of that kind."""
+    verbs = get_rules().get("verb_events", {}).get("en", {})
+    found = []
+    for tok in doc:
+        kind = verbs.get(tok.lemma_.lower())
+        if kind is None or tok.pos_ != "VERB" or not any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
+            continue
+        if any(m.kind == kind or m.kind in event_kinds for m in instruments + found):
+            continue
+        span = _token_span(sentence, tok.idx, tok.idx + len(tok.text))
+        if span is None:
+            continue
+        found.append(Mention("instrument", span[0], span[1], kind, kind, named=False, confidence=0.5,
+                             reason=f"the verb {tok.text!r} with its subject (parser)"))
+    return found

@@ -1,7 +1,8 @@
 """Mentions in one sentence: actors, instruments, places, dates, statuses, domains and relation cues.
 
 >>> from partnergraph.graph.model.build import load_graph
->>> from partnergraph.graph.ingest.layers import enabled
+>>> from partnergraph.graph.ingest.kinds import EVENT_KINDS
+from partnergraph.graph.ingest.layers import enabled
 from partnergraph.graph.ingest.lexicon import Lexicon
 >>> from partnergraph.graph.ingest.text import parse_article, sentences
 >>> art = parse_article("Bộ trưởng Tô Lâm gặp Đại sứ Pháp tại Hà Nội.", lang="vi")
@@ -21,7 +22,8 @@ from partnergraph.graph.ingest.lexicon import Lexicon, cue_table, match_phrases
 from partnergraph.graph.ingest.rules import get_rules
 from partnergraph.graph.ingest.text import Sentence
 
-from partnergraph.graph.ingest.parse import refine_actors
+from partnergraph.graph.ingest.parse import parse, refine_actors, verb_events
+from partnergraph.graph.ingest.kinds import EVENT_KINDS
 from partnergraph.graph.ingest.layers import enabled
 from partnergraph.graph.ingest.mentions import Found, Mention, _token_at
 from partnergraph.graph.ingest.find_actors import (
@@ -59,6 +61,8 @@ def _tables(lang: str) -> dict:
         "relations": cue_table({k: v.get(lang, []) for k, v in rules["relation_cues"].items()}),
         "titles": cue_table({"title": rules["person_titles"][lang]}),
         "titles_first": {t.split()[0].lower() for t in rules["person_titles"][lang]},
+        "title_last": {t.split()[-1].lower() for t in rules["person_titles"][lang]},
+        "office_links": {w.lower() for w in rules["office_links"].get(lang, [])},
         "heads": {kind: [tuple(h.split()) for h in v.get(lang, [])] for kind, v in rules["body_heads"].items()},
         "boundaries": {w for p in rules["phrase_boundaries"][lang] for w in [p.lower()]},
         "anaphora": {p.lower() for p in rules["anaphora"][lang]},
@@ -97,9 +101,12 @@ def recognise(sentence: Sentence, lex: Lexicon, lang: str, year: int | None = No
     taken += _bodies(sentence, lex, tables, taken, lang)
     taken += _bare_acronyms(sentence, tables, taken, lang)
     taken += _prefixed_names(sentence, lex, tables, taken)
-    if lang == "en" and enabled("parser"):
-        taken = refine_actors(sentence, taken, lex, tables)
+    doc = parse(sentence) if lang == "en" and enabled("parser") else None
+    if doc is not None:
+        taken = refine_actors(sentence, taken, lex, tables, doc)
     instruments = [m for m in taken if m.family == "instrument"] + _cue_instruments(sentence, lex, tables, taken, lang)
+    if doc is not None and enabled("verb_events"):
+        instruments += verb_events(sentence, doc, instruments, EVENT_KINDS)
     instruments.sort(key=lambda m: m.i)
     actors = [m for m in taken if m.family == "actor"]
     for inst in instruments:

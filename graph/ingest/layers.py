@@ -25,7 +25,6 @@ LAYERS: dict[str, str] = {
                   "in the paragraph",
     "surnames": "one word that begins or ends the name of one person named before is that person ('Fontaine')",
     "verb_events": "events made by a verb and its subject ('officials of A and B met'): parser, English",
-    "event_nouns": "workshops, launches, receptions, joint statements, press releases as events",
 }
 
 _ON: ContextVar[frozenset[str] | None] = ContextVar("partnergraph_ingest_layers", default=None)

@@ -172,3 +172,4 @@ def verb_events(sentence: Sentence, doc, instruments: list[Mention], event_kinds
         found.append(Mention("instrument", span[0], span[1], kind, kind, named=False, confidence=0.5,
                              reason=f"the verb {tok.text!r} with its subject (parser)"))
     return found
+

@@ -37,6 +37,9 @@ class Cand:
     domains: list[str] = field(default_factory=list)
     key: str = ""
     id: str = ""
+    written: str = ""  # the source's own words for it (kept when a link by name is undone)
+    not_linked: list = field(default_factory=list)  # nodes it resembles but is not, and why
+    conflicts: list = field(default_factory=list)  # what the linked node says otherwise (status, date, place)
     background: bool = False  # named only in a comparison ("after the Republic of Korea"): never "this X"
 
     def add_evidence(self, quote: str) -> None:

@@ -145,7 +145,7 @@ class _Document(Structures):
                 return cand
         if e is not None and e.node_id:
             cand = Cand("instrument", e.kind, e.name, e.node_id, e.name_vi, e.short_name, key=key,
-                        confidence=m.confidence, reason=m.reason)
+                        confidence=m.confidence, reason=m.reason, written=m.text)
         else:
             cand = Cand("instrument", m.kind, m.text, None, m.text if self.lang == "vi" else None, m.short_name,
                         key=key, confidence=m.confidence, reason=m.reason)

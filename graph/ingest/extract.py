@@ -26,7 +26,7 @@ from partnergraph.graph.model.names import fold
 from partnergraph.graph.ingest.candidates import Cand, MAX_EVIDENCE, Rel, _key_of
 from partnergraph.graph.ingest.document import _Document
 from partnergraph.graph.ingest.lexicon import Lexicon
-from partnergraph.graph.ingest.link import _link_instruments
+from partnergraph.graph.ingest.link import _link_instruments, check_named_links, edge_conflicts
 from partnergraph.graph.ingest.recognise import recognise
 from partnergraph.graph.ingest.text import Article, read_article, sentences
 
@@ -73,6 +73,10 @@ def _node_record(cand: Cand, source_id: str, G: nx.MultiDiGraph) -> dict:
     review = {"confidence": round(cand.confidence, 2), "reason": cand.reason}
     if cand.node_id:
         review["links_to"] = cand.node_id
+    if cand.conflicts:
+        review["conflicts"] = [_conflict_note(c) for c in cand.conflicts]
+    if cand.not_linked:
+        review["not_linked"] = list(cand.not_linked)
     record["review"] = review
     return record
 
@@ -89,8 +93,18 @@ def _relation_record(rel: Rel, ids: dict[str, str], source_id: str, G: nx.MultiD
     existing = [k for k, d in G.get_edge_data(a, b, default={}).items() if d.get("type") == rel.type] if a in G and b in G else []
     if existing:
         review["links_to"] = existing[0]
+        conflicts = edge_conflicts(rel.status, G.edges[a, b, existing[0]])
+        if conflicts:
+            review["conflicts"] = [_conflict_note(c) for c in conflicts]
     record["review"] = review
     return record
+
+
+def _conflict_note(conflict: dict) -> dict:
+    """A conflict as the candidates file states it: both statements, to be kept side by side by merge."""
+    return {**conflict, "keep": "both",
+            "note": f"the dataset says {conflict['field']} {conflict['dataset']!r} ({', '.join(conflict['dataset_sources'])}), "
+                    f"this source {conflict['candidate']!r}: keep both, with their sources (a history); never overwrite"}
 
 
 def _source_record(article: Article, G: nx.MultiDiGraph) -> dict:
@@ -145,6 +159,7 @@ def ingest_article(article: Article, G: nx.MultiDiGraph, lex: Lexicon | None = N
             doc.speaker = None
     doc.resolve_pending()
     _link_instruments(doc)
+    check_named_links(doc)
     _prefer_known_types(doc)
     source = _source_record(article, G)
     ids = _assign_ids(doc, taken if taken is not None else set(G.nodes))

@@ -40,7 +40,7 @@ from tabulate import tabulate
 
 from partnergraph.graph.model.build import load_graph
 from partnergraph.graph.ingest import ingest_files
-from partnergraph.graph.ingest.layers import LAYERS, using
+from partnergraph.graph.ingest.layers import DEFAULT_ON, LAYERS, using
 from partnergraph.graph.model.names import fold, names_of
 
 HERE = Path(__file__).parent / "ingest_eval"
@@ -183,19 +183,25 @@ def seed_recall(G) -> list[dict]:
 
 
 def layer_configs() -> list[tuple[str, set | None]]:
-    """Rules only, rules + parser, everything, and everything but each layer in turn."""
-    configs = [("rules only", set()), ("rules + parser", {"parser"}), ("all", None)]
-    return configs + [(f"all but {name}", set(LAYERS) - {name}) for name in LAYERS if name != "parser"]
+    """Rules only, rules + parser, the default, the default without each of its layers, with each other one."""
+    configs = [("rules only", set()), ("rules + parser", {"parser"}), ("default", None)]
+    configs += [(f"default - {name}", set(DEFAULT_ON) - {name}) for name in sorted(DEFAULT_ON) if name != "parser"]
+    return configs + [(f"default + {name}", set(DEFAULT_ON) | {name}) for name in LAYERS if name not in DEFAULT_ON]
 
 
 def layer_rows(G, chosen: str) -> list[dict]:
+    """One row per layer configuration, set and language: P/R of actors, instruments and relations."""
     rows = []
     for label, on in layer_configs():
         with using(on):
             for name, folder in SETS.items():
-                if chosen in ("all", name):
-                    for row in evaluate_set(folder, G, False, name):
-                        rows.append({"layers": label, **{k: row[k] for k in ("set", "lang", "what", "precision", "recall")}})
+                if chosen not in ("all", name):
+                    continue
+                by_lang: dict[str, dict] = {}
+                for row in evaluate_set(folder, G, False, name):
+                    out = by_lang.setdefault(row["lang"], {"layers": label, "set": name, "lang": row["lang"]})
+                    out[row["what"]] = f"{row['precision']}/{row['recall']}"
+                rows += by_lang.values()
     return rows
 
 

@@ -98,6 +98,8 @@ def _parser(lang: str):
 def _singles(text: str, lang: str, year: int | None, taken: list[FoundDate]) -> list[FoundDate]:
     from dateparser.search import search_dates
 
+    if not re.search(r"\d", text) and not set(re.findall(r"\w+", text.casefold())) & set(_month_names()):
+        return []  # no hit could pass _looks_like_date: spare dateparser's search (most of ingest's time)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         hits = search_dates(text, languages=[lang], settings={"DATE_ORDER": "DMY"}) or []

@@ -59,7 +59,9 @@ class _Document(Structures):
         self.rules = get_rules()
         self.speaker: Cand | None = None  # the person whose quotation is being read
         self.aliases: dict[str, str] = {}  # key of a mention -> key of the candidate it names ("Fontaine")
-        self.pending: list[tuple] = []  # "this Agreement" before any agreement is named: resolved at the end
+        self.pending: list[tuple] = []
+        self.paragraph: list[Cand] = []  # the actors of the paragraph being read, in order of mention
+        self.last_end = article.body_start  # "this Agreement" before any agreement is named: resolved at the end
 
     # --- actors -------------------------------------------------------------------------
     def actor(self, m: Mention, quote: str) -> Cand:
@@ -86,6 +88,17 @@ class _Document(Structures):
         if m.short_name and not cand.short_name and not cand.node_id:
             cand.short_name = m.short_name
         return cand
+
+    def note_paragraph(self, f: Found) -> None:
+        """Remember the paragraph's actors in order (for "both sides"); a new paragraph starts afresh."""
+        start = f.sentence.start
+        if "\n" in self.article.text[self.last_end:start]:
+            self.paragraph = []
+        self.last_end = f.sentence.end
+        for m in f.actors:
+            cand = self.actors.get(_key_of(self, m))
+            if cand is not None:
+                self.paragraph = [c for c in self.paragraph if c is not cand] + [cand]
 
     def _same_person(self, m: Mention, key: str) -> Cand | None:
         """'Fontaine' after 'Clara Fontaine', 'Bae' after 'Bae Jun-seok': one word that begins or ends the name

@@ -25,6 +25,8 @@ import networkx as nx
 from partnergraph.graph.model.names import fold
 from partnergraph.graph.ingest.candidates import Cand, MAX_EVIDENCE, Rel, _key_of
 from partnergraph.graph.ingest.document import _Document
+from partnergraph.graph.ingest.layers import enabled, using
+from partnergraph.graph.ingest.sides import both_sides
 from partnergraph.graph.ingest.lexicon import Lexicon
 from partnergraph.graph.ingest.link import _link_instruments, check_named_links, edge_conflicts
 from partnergraph.graph.ingest.recognise import recognise
@@ -145,13 +147,22 @@ def _first_line(article: Article) -> str | None:
     return line if 0 < len(line) <= 120 and not line.endswith(".") else None
 
 
-def ingest_article(article: Article, G: nx.MultiDiGraph, lex: Lexicon | None = None, taken: set[str] | None = None) -> dict:
-    """Candidate records (sources, actors, instruments, relations) for one article."""
+def ingest_article(article: Article, G: nx.MultiDiGraph, lex: Lexicon | None = None, taken: set[str] | None = None,
+                   progress=None) -> dict:
+    """Candidate records (sources, actors, instruments, relations) for one article.
+
+    ``progress(characters_read, characters_in_body)`` is called after each sentence when given.
+    """
     lex = lex or Lexicon.build(G)
     doc = _Document(article, G, lex)
     for sentence in sentences(article):
+        if progress is not None:
+            progress(sentence.end - article.body_start, len(article.body))
         found = recognise(sentence, lex, article.lang, doc.year)
+        if enabled("both_sides"):
+            both_sides(doc, found)
         doc.read(found)
+        doc.note_paragraph(found)
         if sentence.lead_in:
             people = [m for m in found.actors if m.kind == "person"]
             doc.speaker = doc.actors[_key_of(doc, people[-1])] if people else None
@@ -218,17 +229,30 @@ def _used(cand: Cand, doc: _Document) -> bool:
     return any(cand.key in (r.source, r.target) for r in doc.relations.values())
 
 
-def ingest_files(paths: Iterable[str | Path], G: nx.MultiDiGraph, lang: str = "auto") -> dict:
+def ingest_files(paths: Iterable[str | Path], G: nx.MultiDiGraph, lang: str = "auto", layers=None,
+                 progress=None, warn=None) -> dict:
     """Candidates for several articles, merged into one file's worth of records.
 
-    Nodes seen in several articles are listed once, with the evidence of each.
+    Nodes seen in several articles are listed once, with the evidence of each. ``layers``: the names
+    of graph/ingest/layers.py's components to use (None: all). ``progress(path, done, total)`` is
+    called as each article is read; ``warn(message)`` with what reading had to cut (long lines).
     """
+    with using(layers):
+        return _ingest_files(paths, G, lang, progress, warn)
+
+
+def _ingest_files(paths, G: nx.MultiDiGraph, lang: str, progress, warn) -> dict:
     lex = Lexicon.build(G)
     merged: dict[str, list] = {"sources": [], "actors": [], "instruments": [], "relations": []}
     index: dict[tuple, dict] = {}
     taken = set(G.nodes)
     for path in paths:
-        result = ingest_article(read_article(path, lang), G, lex, taken)
+        article = read_article(path, lang)
+        report = (lambda done, total, path=path: progress(str(path), done, total)) if progress else None
+        result = ingest_article(article, G, lex, taken, report)
+        for message in article.warnings:
+            if warn is not None:
+                warn(message)
         for section, records in result.items():
             for record in records:
                 key = (section, record.get("id") or (record["from"], record["type"], record["to"]))

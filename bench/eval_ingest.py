@@ -15,6 +15,8 @@ Sets (all constructed texts, see bench/ingest_eval/README.md):
   round 3, so it is development data now.
 - ``dev4`` (bench/ingest_eval/heldout3/): the third held-out set, evaluated once after round 3; its misses
   were read in round 4 (the parser layer), so it is development data now.
+- ``heldout4`` (bench/ingest_eval/heldout4/): HELD OUT: 8 en + 8 vi texts written blind (hashes in its
+  HASHES.md) by someone who neither ran the tool nor read its rules; evaluated once, after round 4.
 Only the folders listed in SETS are ever evaluated: a new held-out set being written next to them
 (e.g. heldout3/) is not picked up until it is added here on purpose. Sets in HELD_OUT have their
 aggregate figures printed but not, with ``--verbose``, their per-article misses (add
@@ -44,8 +46,9 @@ from partnergraph.graph.ingest.layers import DEFAULT_ON, LAYERS, using
 from partnergraph.graph.model.names import fold, names_of
 
 HERE = Path(__file__).parent / "ingest_eval"
-SETS = {"dev": HERE / "dev", "dev2": HERE / "heldout", "dev3": HERE / "heldout2", "dev4": HERE / "heldout3"}
-HELD_OUT: set[str] = set()  # names of SETS whose per-article misses are not printed (see --show-heldout)
+SETS = {"dev": HERE / "dev", "dev2": HERE / "heldout", "dev3": HERE / "heldout2", "dev4": HERE / "heldout3",
+        "heldout4": HERE / "heldout4"}
+HELD_OUT: set[str] = {"heldout4"}  # names of SETS whose per-article misses are not printed (see --show-heldout)
 SEED = Path(__file__).parents[1] / "seed"
 WHATS = ("actors", "instruments", "relations")
 

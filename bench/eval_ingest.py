@@ -198,7 +198,7 @@ def layer_rows(G, chosen: str) -> list[dict]:
     for label, on in layer_configs():
         with using(on):
             for name, folder in SETS.items():
-                if chosen not in ("all", name):
+                if chosen not in ("all", name) or name in HELD_OUT:  # a held-out set is evaluated once, not per layer
                     continue
                 by_lang: dict[str, dict] = {}
                 for row in evaluate_set(folder, G, False, name):

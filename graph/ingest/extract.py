@@ -234,9 +234,11 @@ def ingest_files(paths: Iterable[str | Path], G: nx.MultiDiGraph, lang: str = "a
     """Candidates for several articles, merged into one file's worth of records.
 
     Nodes seen in several articles are listed once, with the evidence of each. ``layers``: the names
-    of graph/ingest/layers.py's components to use (None: all). ``progress(path, done, total)`` is
+    of graph/ingest/layers.py's components to use (None: those in force, by default DEFAULT_ON). ``progress(path, done, total)`` is
     called as each article is read; ``warn(message)`` with what reading had to cut (long lines).
     """
+    if layers is None:  # the layers in force (the default, or a caller's ``using``)
+        return _ingest_files(paths, G, lang, progress, warn)
     with using(layers):
         return _ingest_files(paths, G, lang, progress, warn)
 

@@ -1,9 +1,7 @@
 """Mentions in one sentence: actors, instruments, places, dates, statuses, domains and relation cues.
 
 >>> from partnergraph.graph.model.build import load_graph
->>> from partnergraph.graph.ingest.kinds import EVENT_KINDS
-from partnergraph.graph.ingest.layers import enabled
-from partnergraph.graph.ingest.lexicon import Lexicon
+>>> from partnergraph.graph.ingest.lexicon import Lexicon
 >>> from partnergraph.graph.ingest.text import parse_article, sentences
 >>> art = parse_article("Bộ trưởng Tô Lâm gặp Đại sứ Pháp tại Hà Nội.", lang="vi")
 >>> found = recognise(sentences(art)[0], Lexicon.build(load_graph()), "vi")

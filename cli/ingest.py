@@ -77,11 +77,15 @@ def ingest(files, lang, output, show_diff, layers, data):
     The candidates are in the dataset's own format, each with its evidence sentence
     and a review block (confidence, reason, links_to an existing node or edge).
     Nothing enters the dataset until you review them and run 'partnergraph merge'.
+    A candidate that resembles a known node but differs (parties, place, year) is new, with
+    review.not_linked saying why; one that restates a known fact with another status, date or
+    place keeps its link and gets review.conflicts (keep both statements).
 
     \b
     Examples:
       partnergraph ingest article.txt -o candidates.yaml
       partnergraph ingest seed/texts/002_*.txt --diff
+      partnergraph ingest big.txt --layers none -o candidates.yaml   # the rules alone (fastest)
       partnergraph validate candidates.yaml
       partnergraph merge candidates.yaml --into my-data/
     """

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import click
+
+from partnergraph.graph.ingest.layers import DEFAULT_ON, LAYERS, check as check_layers
 
 from .common import UserError, data_option, emit, load
 
@@ -15,6 +18,32 @@ def _relative_files(candidates: dict, out_dir: Path) -> None:
     for source in candidates.get("sources", []):
         if source.get("file"):
             source["file"] = os.path.relpath(source["file"], out_dir.resolve())
+
+
+class _Progress:
+    """A progress bar on standard error for articles over LONG_ARTICLE bytes (none for short ones)."""
+
+    LONG_ARTICLE = 200_000
+
+    def __init__(self, files):
+        sizes = [os.path.getsize(f) if os.path.isfile(f) else 0 for f in files]
+        self.bar = click.progressbar(length=max(sum(sizes), 1), label="Reading articles", file=sys.stderr) \
+            if sum(sizes) >= self.LONG_ARTICLE else None
+        self.done, self.base, self.path = 0, 0, None
+
+    def update(self, path: str, done: int, total: int) -> None:
+        if self.bar is None:
+            return
+        if path != self.path:
+            self.base, self.path = self.done, path
+        step = self.base + done - self.done
+        if step > 0:
+            self.bar.update(step)
+            self.done += step
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.render_finish()
 
 
 def _dump(candidates: dict) -> str:
@@ -35,8 +64,11 @@ def _dump(candidates: dict) -> str:
               help="Language of the articles (auto: detected from their letters, or the header's Language line).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the candidates YAML here (default: print it).")
 @click.option("--diff", "show_diff", is_flag=True, help="Show what the candidates would add or change in the dataset.")
+@click.option("--layers", "layers", default="default", show_default=True, metavar="NAMES",
+              help="Components to use: 'default' (" + ", ".join(sorted(DEFAULT_ON)) + "), 'none' (the rules "
+                   "alone), or names, comma-separated, from: " + ", ".join(LAYERS) + ".")
 @data_option
-def ingest(files, lang, output, show_diff, data):
+def ingest(files, lang, output, show_diff, layers, data):
     """Propose candidate actors, instruments and relations from English or Vietnamese articles.
 
     \b
@@ -45,11 +77,15 @@ def ingest(files, lang, output, show_diff, data):
     The candidates are in the dataset's own format, each with its evidence sentence
     and a review block (confidence, reason, links_to an existing node or edge).
     Nothing enters the dataset until you review them and run 'partnergraph merge'.
+    A candidate that resembles a known node but differs (parties, place, year) is new, with
+    review.not_linked saying why; one that restates a known fact with another status, date or
+    place keeps its link and gets review.conflicts (keep both statements).
 
     \b
     Examples:
       partnergraph ingest article.txt -o candidates.yaml
       partnergraph ingest seed/texts/002_*.txt --diff
+      partnergraph ingest big.txt --layers none -o candidates.yaml   # the rules alone (fastest)
       partnergraph validate candidates.yaml
       partnergraph merge candidates.yaml --into my-data/
     """
@@ -57,10 +93,19 @@ def ingest(files, lang, output, show_diff, data):
     from partnergraph.graph.ingest.text import ArticleError
 
     G = load(data)
+    chosen = None if layers == "default" else set() if layers == "none" else {n.strip() for n in layers.split(",") if n.strip()}
     try:
-        candidates = ingest_files(files, G, lang)
+        check_layers(chosen or ())
+    except ValueError as exc:
+        raise UserError(f"--layers: {exc}")
+    bar = _Progress(files)
+    try:
+        candidates = ingest_files(files, G, lang, chosen, progress=bar.update,
+                                  warn=lambda message: click.echo(f"warning: {message}", err=True))
     except ArticleError as exc:
         raise UserError(str(exc))
+    finally:
+        bar.close()
     if show_diff:
         rows = diff_candidates(candidates, G)
         emit(rows, "table", ["change", "section", "what", "detail"])

@@ -546,7 +546,9 @@ def test_chained_titles_and_title_words_are_not_instruments(G, tmp_path):
                      "Piotr Nowak, Director General of Cyber Strategy at the Polish Ministry of Defence, spoke.\n")
     names = _actor_names(c)
     assert "Paolo Bruni" in names and "Rear Admiral Paolo Bruni" not in names
-    assert not c["instruments"]  # "Mission Commander", "Cyber Strategy": words of titles
+    # "Mission Commander", "Cyber Strategy": words of titles; only the parser's meeting made by "met" is an event
+    assert [(i["kind"], i["review"]["reason"]) for i in c["instruments"]] == [
+        ("meeting", "the verb 'met' with its subject (parser)")]
 
 
 def test_the_with_modifiers_refers_back_and_dash_pairs_are_parties(G, tmp_path):

@@ -23,10 +23,12 @@ import warnings
 from dataclasses import dataclass
 from functools import cache
 
+from partnergraph.graph.ingest.rules import get_rules
+
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _VI_RANGE = re.compile(r"\b(\d{1,2})\s*[-–]\s*(\d{1,2})\s*/\s*(\d{1,2})(?:\s*/\s*(\d{4}))?\b")
 _DAY_MONTH_RANGE = r"\b(\d{{1,2}})\s*(?:[-–]|to|and|đến)\s*(\d{{1,2}})\s+({months})(?:,?\s+(\d{{4}}))?\b"
-_RELATIVE_ONLY = re.compile(r"^\W*(today|yesterday|tomorrow|now|hôm nay|hôm qua|ngày mai|nay)\W*$", re.I)
+_RELATIVE_ONLY = re.compile(r"^\W*(" + "|".join(map(re.escape, get_rules()["relative_dates"])) + r")\W*$", re.I)
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,8 @@ def _parser(lang: str):
 def _singles(text: str, lang: str, year: int | None, taken: list[FoundDate]) -> list[FoundDate]:
     from dateparser.search import search_dates
 
+    if not re.search(r"\d", text) and not set(re.findall(r"\w+", text.casefold())) & set(_month_names()):
+        return []  # no hit could pass _looks_like_date: spare dateparser's search (most of ingest's time)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         hits = search_dates(text, languages=[lang], settings={"DATE_ORDER": "DMY"}) or []

@@ -22,13 +22,7 @@ from pathlib import Path
 from partnergraph.graph.model.names import fold
 from partnergraph.graph.ingest.rules import get_rules
 
-HEADER_KEYS = {
-    "url": "url", "link": "url", "nguồn": "url",
-    "title": "title", "tiêu đề": "title",
-    "date": "date", "published": "date", "ngày": "date", "ngày đăng": "date",
-    "publisher": "publisher", "source": "publisher", "nhà xuất bản": "publisher",
-    "language": "lang", "lang": "lang", "ngôn ngữ": "lang",
-}
+HEADER_KEYS: dict[str, str] = get_rules()["header_keys"]  # header key (case-folded) -> Article field
 _HEADER_LINE = re.compile(r"^\s*([^:\n]{2,20}?)\s*:\s*(\S.*?)\s*$")
 # Letters only Vietnamese uses among Latin scripts (with their tone-marked forms).
 _VI_LETTERS = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.I)
@@ -47,6 +41,7 @@ class Article:
     date: str | None = None  # EDTF, from the header
     publisher: str | None = None
     lang: str = "en"
+    warnings: list[str] = field(default_factory=list)  # what reading it had to cut (see sentences())
 
     @property
     def body(self) -> str:
@@ -164,9 +159,9 @@ def sentences(article: Article) -> list[Sentence]:
     result: list[Sentence] = []
     body, base = article.body, article.body_start
     offset = 0
-    for line in body.splitlines(keepends=True):
+    for number, line in enumerate(body.splitlines(keepends=True), 1):
         if line.strip():
-            for start, end in _join_abbreviations(line, _split(line)):
+            for start, end in _bounded(article, number, line, _pieces(article, number, line)):
                 for a, b, role in _split_quotation(line, start, end):
                     raw = line[a:b]
                     lead = len(raw) - len(raw.lstrip())
@@ -203,6 +198,58 @@ def _split_quotation(line: str, start: int, end: int) -> list[tuple[int, int, st
     if re.search(r"\w", text[rest:]):
         spans += _split_quotation(line, start + rest, end)
     return spans
+
+
+# Bounds that keep ingest linear in the text: the sentence splitter sees pieces of a line of at most
+# MAX_LINE characters (cut at a sentence end, else a space), and a "sentence" longer than MAX_SENTENCE characters (a list,
+# a table, text without punctuation) is cut at spaces into pieces of at most that, with a warning.
+MAX_LINE = 2_000  # pysbd's time grows faster than the length of what it is given
+MAX_SENTENCE = 2_000
+
+
+_SENTENCE_END = re.compile(r"[.!?…][\"”»)]?\s")
+
+
+def _cuts(text: str, limit: int) -> list[tuple[int, int]]:
+    """[start, end) pieces of text of at most ``limit`` characters, cut after the last sentence end before
+    the limit (". "), else after the last space, else at the limit."""
+    spans, start = [], 0
+    while len(text) - start > limit:
+        ends = [m.end() for m in _SENTENCE_END.finditer(text, start + limit // 2, start + limit)]
+        space = text.rfind(" ", start + limit // 2, start + limit)
+        cut = ends[-1] if ends else (space + 1 if space > 0 else start + limit)
+        spans.append((start, cut))
+        start = cut
+    spans.append((start, len(text)))
+    return spans
+
+
+def _pieces(article: Article, number: int, line: str) -> list[tuple[int, int]]:
+    """The line's sentences (pysbd), the line first cut into pieces of MAX_LINE characters when longer."""
+    if len(line) <= MAX_LINE:
+        return _join_abbreviations(line, _split(line))
+    if len(_SENTENCE_END.findall(line)) < len(line) // MAX_LINE:
+        article.warnings.append(f"{article.path}: line {number} has {len(line):,} characters; "
+                                f"few sentence ends; it was cut at spaces into pieces of at most {MAX_LINE:,} characters")
+    spans = []
+    for a, b in _cuts(line, MAX_LINE):
+        spans += [(a + s, a + e) for s, e in _join_abbreviations(line[a:b], _split(line[a:b]))]
+    return spans
+
+
+def _bounded(article: Article, number: int, line: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sentences longer than MAX_SENTENCE characters cut at spaces, with one warning per line."""
+    result, long = [], 0
+    for start, end in spans:
+        if end - start <= MAX_SENTENCE:
+            result.append((start, end))
+            continue
+        long += 1
+        result += [(start + a, start + b) for a, b in _cuts(line[start:end], MAX_SENTENCE)]
+    if long:
+        article.warnings.append(f"{article.path}: line {number}: {long} sentence(s) over {MAX_SENTENCE:,} characters "
+                                "were cut at spaces into shorter pieces; facts across the cuts may be missed")
+    return result
 
 
 def _split(line: str) -> list[tuple[int, int]]:

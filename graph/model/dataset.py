@@ -15,6 +15,7 @@ from __future__ import annotations
 import gc
 import os
 import re
+import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
@@ -372,7 +373,8 @@ class _Validator:
 
 
 def _squash(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
+    """Whitespace squashed and Unicode composed (NFC): a quote from a decomposed (NFD) source still matches."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
 
 
 def _extra_key(error) -> tuple:

@@ -20,11 +20,6 @@ from partnergraph.graph.model.schema import get_schema
 from partnergraph.graph.model.timeslice import as_of, standing
 
 
-@pytest.fixture(scope="module")
-def G():
-    return load_graph()
-
-
 def run(*args, code=0):
     result = CliRunner().invoke(cli, list(args))
     assert result.exit_code == code, result.output

@@ -17,11 +17,6 @@ from partnergraph.graph.model.synthetic import SIZES, generate, write_dataset
 
 
 @pytest.fixture(scope="module")
-def G():
-    return load_graph()
-
-
-@pytest.fixture(scope="module")
 def synthetic(tmp_path_factory):
     folder = tmp_path_factory.mktemp("synthetic")
     write_dataset(generate(*SIZES["tiny"], seed=5), folder)

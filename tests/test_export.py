@@ -26,11 +26,6 @@ from partnergraph.graph.readwrite.formats import (
 PREFIX = "exporttest-"
 
 
-@pytest.fixture(scope="module")
-def G():
-    return load_graph()
-
-
 @pytest.mark.parametrize("fmt", READABLE)
 def test_round_trip_keeps_every_node_edge_and_attribute(G, fmt):
     H = read_graph(io.BytesIO(to_string(G, fmt).encode("utf-8")), fmt)

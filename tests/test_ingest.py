@@ -23,11 +23,6 @@ VN_TEXT = next((SEED / "texts").glob("002_*.txt"))
 
 
 @pytest.fixture(scope="module")
-def G():
-    return load_graph()
-
-
-@pytest.fixture(scope="module")
 def vn_candidates(G):
     return ingest_files([VN_TEXT], G)
 

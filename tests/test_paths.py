@@ -8,18 +8,12 @@ import pytest
 from click.testing import CliRunner
 
 from partnergraph.cli.main import cli
-from partnergraph.graph.model.build import load_graph
 from partnergraph.graph.analysis.paths import BadFilter, NoPath, Path, explain_path, find_paths, parse_filters
 from partnergraph.graph.analysis.filters import counted
 from partnergraph.graph.model.timeslice import as_of, effective_start, node_exists, standing
 
 FPA_CHAIN = ("Republic of Korea —party to→ EU–Republic of Korea Framework Participation Agreement ←party to— "
              "European Union —party to→ EU–Viet Nam Framework Participation Agreement ←party to— Viet Nam")
-
-
-@pytest.fixture(scope="module")
-def G():
-    return load_graph()
 
 
 def run(*args, code=0):

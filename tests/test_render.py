@@ -15,11 +15,6 @@ from partnergraph.graph.present import draw
 from partnergraph.graph.model.build import load_graph
 
 
-@pytest.fixture(scope="module")
-def G():
-    return load_graph()
-
-
 def _render(tmp_path, name, *args):
     target = tmp_path / name
     result = CliRunner().invoke(cli, ["render", "-o", str(target), *args])

@@ -5,15 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from partnergraph.graph.model.build import load_graph
 from partnergraph.graph.model.dataset import seed_path
 
 SEED_TEXTS = {p.name: p.read_text("utf-8") for p in (seed_path() / "texts").glob("*.txt")}
-
-
-@pytest.fixture(scope="module")
-def G():
-    return load_graph()
 
 
 def squash(text):

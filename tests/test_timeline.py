@@ -6,14 +6,8 @@ import pytest
 from click.testing import CliRunner
 
 from partnergraph.cli.main import cli
-from partnergraph.graph.model.build import load_graph
 from partnergraph.graph.analysis.structure import common_partners, neighbourhood, neighbours, structure
 from partnergraph.graph.analysis.timeline import timeline, timeline_answer
-
-
-@pytest.fixture(scope="module")
-def G():
-    return load_graph()
 
 
 def run(*args, code=0):

@@ -21,6 +21,7 @@ COMMANDS = {
     "ingest": "partnergraph.cli.ingest:ingest",
     "merge": "partnergraph.cli.ingest:merge",
     "query": "partnergraph.cli.query:query",
+    "shell": "partnergraph.cli.shell:shell",
     "path": "partnergraph.cli.analysis:path",
     "centrality": "partnergraph.cli.analysis:centrality",
     "timeline": "partnergraph.cli.analysis:timeline",

@@ -57,18 +57,11 @@ def neo4j_answers(neo4j_settings):
 
 
 @pytest.fixture(scope="session")
-def engines(tmp_path_factory):
-    """The engines `partnergraph query` uses: built into an on-disk cache, reopened read-only."""
-    from partnergraph.graph.stores.cypher.cache import cached_engine
+def engines():
+    """The local engine over each suite dataset."""
+    from partnergraph.graph.stores.cypher.engine import EmbeddedCypher
 
-    folder = tmp_path_factory.mktemp("cypher-cache")
-    for dataset in DATASETS:  # first call builds the entry; the engine under test reopens it
-        cached_engine(dataset_graph(dataset), folder)[0].close()
-    engines = {}
-    for dataset in DATASETS:
-        engines[dataset], how = cached_engine(dataset_graph(dataset), folder)
-        assert how == "cached"
-    return engines
+    return {dataset: EmbeddedCypher(dataset_graph(dataset)) for dataset in DATASETS}
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):

@@ -142,6 +142,8 @@ def query(cypher, file, param, backend, timeout, write, cache, data, fmt, **neo4
     """
     backend = backend_name(backend)
     params = parse_params(param)
+    if file is not None and cypher is not None and file in FORMATS and not Path(file).exists():
+        raise UserError(f"-f is --file here (a file of statements); for the output format write --format {file}")
     if (cypher is None) == (file is None):
         raise UserError("give one query, or -f FILE with several ';'-separated statements")
     statements = [cypher] if file is None else [s.text for s in read_statements(file)]

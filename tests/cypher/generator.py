@@ -130,7 +130,7 @@ class Generator:
         if kinds < 0.93:
             t = self.pick(self.types)
             return self.pick([f"EXISTS {{ ({var})-[:{t}]->() }}", f"COUNT {{ ({var})--() }} > {self.r.randint(0, 4)}",
-                              f"({var})-[:{t}]-()"])
+                              f"NOT EXISTS {{ ({var})-[:{t}]-() }}"])
         k = self.pick(self.string_keys or self.scalar_keys)
         return self.pick([f"toLower({var}.{k}) CONTAINS 'a'", f"size({var}.{k}) > 5", f"trim({var}.{k}) <> ''",
                           f"coalesce({var}.{k}, 'none') <> 'none'", f"left({var}.{k}, 1) = 'E'"])

@@ -31,6 +31,12 @@ class Query:
     embedded: str = "supported"
     construct: str = ""
     write: bool = False
+    warning: str = ""  # a warning the local engine must give (e.g. "did you mean :PARTY_TO?")
+
+    @property
+    def fails(self) -> bool:
+        """Neo4j rejects the query (embedded: error): the local engine must fail too, never answer."""
+        return self.embedded == "error"
 
     @property
     def supported(self) -> bool:

@@ -120,10 +120,13 @@ def cached_graph(paths: Iterable[str | Path] | None, load: Callable[..., nx.Mult
     try:
         with entry.open(encoding="utf-8") as f:
             return undump(json.load(f)), "cached"
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         pass
     except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
-        entry.unlink(missing_ok=True)  # damaged: never used, rebuilt
+        try:
+            entry.unlink(missing_ok=True)  # damaged: never used, rebuilt
+        except OSError:
+            pass
     graph = build(load(paths or None))
     try:
         root.mkdir(parents=True, exist_ok=True)

@@ -75,3 +75,124 @@ def warnings(tree, known: Names) -> list[str]:
             hint = f" (did you mean {prefix}{near}?)" if near else ""
             out.append(f"unknown {what} {prefix}{name}{hint}")
     return out
+
+
+# --- variables in scope (Neo4j rejects an undefined variable before running) -----------------
+
+class UndefinedVariable(ValueError):
+    """A variable used where it is not defined (Neo4j: 'Variable `x` not defined')."""
+
+
+def check_scope(tree) -> None:
+    """Raise :class:`UndefinedVariable` for the first variable used out of scope."""
+    root = tree.this if isinstance(tree, ast.Cypher) else tree
+    _statement(root, set())
+
+
+def _statement(node, outer: set) -> set:
+    if isinstance(node, ast.Union):
+        _statement(node.this, outer)
+        return _statement(node.expression, outer)
+    return _clauses(node.clauses, set(outer))
+
+
+def _pattern_vars(pattern) -> set:
+    out = set()
+    for node in _walk(pattern):
+        if isinstance(node, (ast.NodePattern, ast.RelationshipPattern, ast.PathPattern)) and node.variable is not None:
+            out.add(node.variable.this)
+    return out
+
+
+def _clauses(clauses, scope: set) -> set:
+    for clause in clauses:
+        if isinstance(clause, ast.Match):
+            scope = scope | _pattern_vars(clause.pattern)
+            _expr(clause.pattern, scope)
+            _expr(clause.where, scope)
+        elif isinstance(clause, ast.Unwind):
+            _expr(clause.expression, scope)
+            scope = scope | {clause.alias.this}
+        elif isinstance(clause, (ast.With, ast.Return)):
+            names = set()
+            for item in clause.expressions:
+                if isinstance(item, ast.Alias):
+                    _expr(item.this, scope)
+                    names.add(item.alias.this)
+                else:
+                    _expr(item, scope)
+                    if isinstance(item, ast.Identifier):
+                        names.add(item.this)
+            both = scope | names
+            _expr(clause.order, both)
+            _expr(clause.skip, set())
+            _expr(clause.limit, set())
+            _expr(getattr(clause, "where", None), both)
+            scope = names
+    return scope
+
+
+def _expr(e, scope: set) -> None:
+    if e is None or isinstance(e, (str, int, float, bool)):
+        return
+    if isinstance(e, (list, tuple)):
+        for x in e:
+            _expr(x, scope)
+        return
+    if not isinstance(e, ast.AstNode):
+        return
+    if isinstance(e, ast.Identifier):
+        if e.this not in scope:
+            raise UndefinedVariable(f"variable `{e.this}` not defined")
+        return
+    if isinstance(e, (ast.ListComprehension, ast.Quantifier)):
+        _expr(e.source, scope)
+        inner = scope | {e.variable.this}
+        _expr(e.where, inner)
+        _expr(getattr(e, "projection", None), inner)
+        return
+    if isinstance(e, ast.ListLambda):
+        _expr(e.source, scope)
+        _expr(e.initial, scope)
+        _expr(e.expression, scope | {e.variable.this, e.accumulator.this})
+        return
+    if isinstance(e, ast.PatternComprehension):
+        inner = scope | _pattern_vars(e.pattern) | ({e.variable.this} if e.variable is not None else set())
+        _expr(e.pattern, inner)
+        _expr(e.where, inner)
+        _expr(e.projection, inner)
+        return
+    if isinstance(e, (ast.PatternPredicate, ast.CountSubquery)):
+        query = e.pattern if isinstance(e, ast.PatternPredicate) else e.query
+        if isinstance(query, ast.Query):
+            _clauses(query.clauses, set(scope))
+        else:
+            inner = scope | _pattern_vars(query)
+            _expr(query, inner)
+        return
+    if isinstance(e, ast.MapProjection):
+        _expr(e.this, scope)
+        for entry in e.entries:
+            if isinstance(entry, str):
+                _expr(ast.Identifier(this=entry), scope)
+            elif isinstance(entry, tuple):
+                _expr(entry[1], scope)
+        return
+    if isinstance(e, (ast.NodePattern, ast.RelationshipPattern, ast.PathPattern)):
+        for key, value in e.args.items():
+            if key != "variable":
+                _expr(value, scope)
+        return
+    if isinstance(e, ast.Map):
+        for _, value in e.entries:
+            _expr(value, scope)
+        return
+    if isinstance(e, ast.Case):
+        _expr(e.this, scope)
+        for when, then in e.ifs:
+            _expr(when, scope)
+            _expr(then, scope)
+        _expr(e.default, scope)
+        return
+    for value in e.args.values():
+        _expr(value, scope)

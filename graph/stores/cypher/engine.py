@@ -35,7 +35,7 @@ import networkx as nx
 
 from partnergraph.graph.stores.cypher import allow
 from partnergraph.graph.stores.cypher.allow import ReadOnlyQuery, UnsupportedQuery
-from partnergraph.graph.stores.cypher.check import Names, warnings as name_warnings
+from partnergraph.graph.stores.cypher.check import Names, UndefinedVariable, check_scope, warnings as name_warnings
 from partnergraph.graph.stores.cypher.database import Node, Path, PropertyGraph, Rel, build
 from partnergraph.graph.stores.cypher.evaluate import QueryTimeout
 from partnergraph.graph.stores.cypher.execute import Runner, TooExpensive
@@ -100,6 +100,10 @@ class EmbeddedCypher:
         """Parse and check a query: its statement and name warnings, or the error."""
         statement = parse(cypher)
         allow.check(statement.tree)
+        try:
+            check_scope(statement.tree)
+        except UndefinedVariable as exc:
+            raise CypherRuntimeError(str(exc)) from None
         return statement, name_warnings(statement.tree, self.names)
 
     def query(self, cypher: str, params: dict | None = None, timeout: float | None = None) -> QueryResult:

@@ -473,10 +473,32 @@ class Runner:
                 if a is b and lo > 0:
                     raise CypherRuntimeError("the shortest path algorithm does not work when the start and end nodes are the same")
                 found = self._levels(rp, a, b, lo, hi, row_b, name, rvar, during)
-                if found and not want_all and len(found) > 1:
+                if found and not want_all and len(found) > 1 and self._path_shown(sp, name):
                     self.warnings.append("shortestPath(): several paths are equally short; Neo4j may return another of them")
                 for inner in (found if want_all else found[:1]):
                     yield inner
+
+    def _path_shown(self, sp, name) -> bool:
+        """Whether the query uses which of several equally short paths was found (not only its length)."""
+        if name is None:
+            return False
+        root = sp
+        while root.parent is not None:
+            root = root.parent
+        match = sp.parent
+        while match is not None and not isinstance(match, ast.Match):
+            match = match.parent
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            if node is match.where:
+                continue
+            if isinstance(node, ast.Identifier) and node.this == name and not isinstance(node.parent, ast.PathPattern) and not (
+                    isinstance(node.parent, ast.FunctionCall) and node.parent.name.lower() == "length"):
+                return True
+            for v in node.args.values():
+                stack.extend(x for x in (v if isinstance(v, list) else [v]) if isinstance(x, ast.AstNode))
+        return False
 
     def _levels(self, rp, a, b, lo, hi, row, name, rvar, during):
         dist = {b.idx: 0}

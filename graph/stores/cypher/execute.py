@@ -9,10 +9,12 @@ ORDER BY on Neo4j's orderability, SKIP, LIMIT, WHERE), UNION [ALL].
 from __future__ import annotations
 
 from collections import deque
+from fractions import Fraction
 from typing import Any, Iterator
 
 from cypherast import ast
 
+from partnergraph.graph.stores.cypher.allow import UnsupportedQuery
 from partnergraph.graph.stores.cypher.database import Node, Path, PropertyGraph, Rel
 from partnergraph.graph.stores.cypher.evaluate import AGGREGATES, Evaluator
 from partnergraph.graph.stores.cypher import semantics as s
@@ -116,6 +118,8 @@ class Runner:
                 items.append((x.alias.this, x.this))
             elif isinstance(x, ast.Identifier):
                 items.append((x.this, x))
+            elif final and isinstance(x, ast.MapProjection) and isinstance(x.this, ast.Identifier):
+                items.append((x.this.this, x))  # Neo4j names `n {.a, .b}` after its variable
             elif final:
                 items.append((getattr(x, "_text", None) or repr(x), x))
             else:
@@ -226,9 +230,13 @@ class Runner:
         if name == "avg":
             if not values:
                 return None
-            if all(isinstance(v, int) for v in values):
-                return sum(values) / len(values)
-            return sum(float(v) for v in values) / len(values)
+            mean = _incremental_mean(values)  # Neo4j's algorithm, in this engine's row order
+            others = {_incremental_mean(values[::-1]), _incremental_mean(sorted(values)),
+                      float(Fraction(sum(Fraction(v) for v in values), len(values)))}
+            if others != {mean}:
+                self.warnings.append("avg(): the last digit of this floating-point average depends on the order in "
+                                     "which rows are read, which Neo4j does not fix; it may differ there")
+            return mean
         raise CypherRuntimeError(f"unknown aggregation {e.name}()")
 
     # --- subqueries and pattern expressions ---------------------------------------------
@@ -474,7 +482,9 @@ class Runner:
                     raise CypherRuntimeError("the shortest path algorithm does not work when the start and end nodes are the same")
                 found = self._levels(rp, a, b, lo, hi, row_b, name, rvar, during)
                 if found and not want_all and len(found) > 1 and self._path_shown(sp, name):
-                    self.warnings.append("shortestPath(): several paths are equally short; Neo4j may return another of them")
+                    raise UnsupportedQuery("shortestPath() here", "several paths are equally short and the query shows "
+                                           "which one was found, which is Neo4j's own choice; use allShortestPaths() "
+                                           "or return only length(p)")
                 for inner in (found if want_all else found[:1]):
                     yield inner
 
@@ -551,6 +561,13 @@ class Runner:
                     continue
                 nexts.append((nxt, rels + [r], nodes + [nxt]))
             stack.extend(reversed(nexts))
+
+
+def _incremental_mean(values) -> float:
+    mean = 0.0
+    for n, v in enumerate(values, 1):
+        mean += (v - mean) / n
+    return mean
 
 
 def _labels(np):

@@ -38,7 +38,8 @@ from partnergraph.graph.stores.cypher.allow import ReadOnlyQuery, UnsupportedQue
 from partnergraph.graph.stores.cypher.check import Names, UndefinedVariable, check_scope, warnings as name_warnings
 from partnergraph.graph.stores.cypher.database import Node, Path, PropertyGraph, Rel, build
 from partnergraph.graph.stores.cypher.evaluate import QueryTimeout
-from partnergraph.graph.stores.cypher.execute import Runner, TooExpensive
+from partnergraph.graph.stores.cypher.execute import Runner
+from partnergraph.graph.stores.cypher.match import TooExpensive
 from partnergraph.graph.stores.cypher.parse import CypherSyntaxError, Statement, parse, split_statements
 from partnergraph.graph.stores.cypher.semantics import CypherRuntimeError, RegexRefused
 from partnergraph.graph.stores.cypher.values import render, render_node, render_path, render_relationship

@@ -13,8 +13,8 @@ from typing import Any, Callable
 
 from cypherast import ast
 
-from partnergraph.graph.stores.cypher.database import Node, Path, Rel
-from partnergraph.graph.stores.cypher.functions import FUNCTIONS, parse_date
+from partnergraph.graph.stores.cypher.database import Node, Rel
+from partnergraph.graph.stores.cypher.functions import FUNCTIONS
 from partnergraph.graph.stores.cypher import semantics as s
 from partnergraph.graph.stores.cypher.semantics import CypherRuntimeError, type_name
 

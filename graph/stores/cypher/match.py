@@ -19,7 +19,7 @@ from partnergraph.graph.stores.cypher import semantics as s
 from partnergraph.graph.stores.cypher.semantics import CypherRuntimeError
 
 OUT, IN, BOTH = ast.Direction.OUTGOING, ast.Direction.INCOMING, ast.Direction.BOTH
-MAX_EXPANSIONS = 5_000_000  # a pattern search beyond this is refused as too expensive here
+MAX_EXPANSIONS = 2_000_000  # a pattern search beyond this is refused as too expensive here
 
 
 class TooExpensive(RuntimeError):
@@ -74,9 +74,11 @@ class PatternMatcher:
         shortest = [p for p in paths if p.elements and isinstance(p.elements[0], ast.ShortestPath)]
         plain = [p for p in paths if p not in shortest]
         if not shortest:
-            for inner in self.match_paths(plain, dict(row), set()):
-                if self.ev.predicate(where, inner):
-                    yield inner
+            # Each conjunct of the WHERE is tested as soon as its variables are bound (as a planner
+            # pushes filters down); the rest, e.g. on a path variable, once the whole pattern is.
+            pending = tuple((c, frozenset(variables(c))) for c in conjuncts(where))
+            for inner in self.match_paths(plain, dict(row), set(), pending):
+                yield inner
             return
         sp = shortest[0]
         inner_vars = {sp.variable.this} if sp.variable is not None else set()
@@ -88,30 +90,47 @@ class PatternMatcher:
         for inner in self.match_paths(plain, dict(row), set()):
             yield from self._shortest(sp, inner, before, during)
 
-    def match_paths(self, paths, row, used: set) -> Iterator[dict]:
+    def match_paths(self, paths, row, used: set, pending: tuple = ()) -> Iterator[dict]:
         if not paths:
-            yield row
+            if all(self.ev.predicate(c, row) for c, _ in pending):
+                yield row
             return
         first, rest = paths[0], paths[1:]
-        for inner, prels in self._path(first, row, used):
-            yield from self.match_paths(rest, inner, used | prels)
+        for inner, prels, left in self._path(first, row, used, pending):
+            yield from self.match_paths(rest, inner, used | prels, left)
 
-    def _path(self, path, row, used) -> Iterator[tuple[dict, set]]:
+    def _ready(self, pending: tuple, row: dict):
+        """The pending conjuncts left after testing those whose variables are bound; None if one fails."""
+        if not pending:
+            return pending
+        left = []
+        for c, names in pending:
+            if names <= row.keys():
+                if not self.ev.predicate(c, row):
+                    return None
+            else:
+                left.append((c, names))
+        return tuple(left)
+
+    def _path(self, path, row, used, pending=()) -> Iterator[tuple[dict, set, tuple]]:
         elements = path.elements
         name = path.variable.this if path.variable is not None else None
         for node in self._node_candidates(elements[0], row):
             start = self._bind_node(elements[0], node, row)
             if start is None:
                 continue
-            for inner, nodes, rels in self._extend(elements, 1, node, start, used, [node], []):
+            left = self._ready(pending, start)
+            if left is None:
+                continue
+            for inner, nodes, rels, rest in self._extend(elements, 1, node, start, used, [node], [], left):
                 if name is not None:
                     inner = dict(inner)
                     inner[name] = Path(tuple(nodes), tuple(rels))
-                yield inner, {r.idx for r in rels}
+                yield inner, {r.idx for r in rels}, rest
 
-    def _extend(self, elements, i, node, row, used, nodes, rels):
+    def _extend(self, elements, i, node, row, used, nodes, rels, pending=()):
         if i >= len(elements):
-            yield row, nodes, rels
+            yield row, nodes, rels, pending
             return
         rp, np = elements[i], elements[i + 1]
         for hop_rels, hop_nodes, row2 in self._hops(rp, node, row, used):
@@ -119,8 +138,11 @@ class PatternMatcher:
             row3 = self._bind_node(np, end, row2)
             if row3 is None:
                 continue
+            left = self._ready(pending, row3)
+            if left is None:
+                continue
             ids = {r.idx for r in hop_rels}
-            yield from self._extend(elements, i + 2, end, row3, used | ids, nodes + hop_nodes, rels + hop_rels)
+            yield from self._extend(elements, i + 2, end, row3, used | ids, nodes + hop_nodes, rels + hop_rels, left)
 
     def _node_candidates(self, np, row):
         var = np.variable.this if np.variable is not None else None

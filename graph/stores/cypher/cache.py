@@ -139,8 +139,16 @@ def cached_graph(paths: Iterable[str | Path] | None, load: Callable[..., nx.Mult
     return graph, "built"
 
 
-def cached_engine(paths: Iterable[str | Path] | None, load: Callable[..., nx.MultiDiGraph],
+def cached_engine(paths, load: Callable[..., nx.MultiDiGraph] | None = None,
                   folder: str | Path | None = None) -> tuple[EmbeddedCypher, str]:
-    """The engine over the dataset from the cache: ``(engine, how)`` as :func:`cached_graph`."""
+    """The engine over the dataset from the cache: ``(engine, how)`` as :func:`cached_graph`.
+
+    Also accepts a graph already loaded (``cached_engine(G)``, the earlier signature): the
+    engine is then built from it in memory (milliseconds on the seed), how = 'memory'.
+    """
+    if isinstance(paths, nx.Graph):
+        return EmbeddedCypher(paths), "memory"
+    if load is None:
+        from partnergraph.graph.model.build import load_graph as load  # noqa: PLC0415 - only when building
     graph, how = cached_graph(paths, load, folder)
     return EmbeddedCypher.over(graph), how

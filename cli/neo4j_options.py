@@ -14,13 +14,20 @@ from __future__ import annotations
 
 import os
 from contextlib import contextmanager
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 from urllib.parse import urlsplit
 
 import click
 
 from partnergraph.cli.common import UserError
-from partnergraph.graph.stores.neo4j_store import DEFAULT_URI, Neo4jBackendError, Neo4jSettings
+
+if TYPE_CHECKING:
+    from partnergraph.graph.stores.neo4j_store import Neo4jSettings
+
+# neo4j_store (and networkx with it) is imported only when a command really talks to Neo4j:
+# `partnergraph query` on the local engine with a warm cache needs neither (measured: the
+# import was most of its start-up). tests/cypher/test_query_cli.py keeps this in step.
+DEFAULT_URI = "neo4j://localhost:7687"
 
 SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 
@@ -66,6 +73,8 @@ def read_password(username: str, uri: str) -> str:
 
 def settings_from_options(*, uri: str | None = None, username: str | None = None, database: str | None = None, **_ignored) -> Neo4jSettings:
     """The connection settings of a command's --uri/--username/--database (other keyword arguments are ignored)."""
+    from partnergraph.graph.stores.neo4j_store import Neo4jSettings  # noqa: PLC0415 - see DEFAULT_URI
+
     uri = uri or os.environ.get("NEO4J_URI") or DEFAULT_URI
     username = username or os.environ.get("NEO4J_USERNAME") or "neo4j"
     database = database or os.environ.get("NEO4J_DATABASE") or None
@@ -75,6 +84,8 @@ def settings_from_options(*, uri: str | None = None, username: str | None = None
 @contextmanager
 def neo4j_errors() -> Iterator[None]:
     """Print backend problems (unreachable server, credentials, Cypher errors) as 'Error: ...', exit status 1."""
+    from partnergraph.graph.stores.neo4j_store import Neo4jBackendError  # noqa: PLC0415 - see DEFAULT_URI
+
     try:
         yield
     except Neo4jBackendError as exc:

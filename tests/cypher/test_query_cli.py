@@ -168,3 +168,25 @@ def test_ctrl_c_interrupts_a_running_query():
 
 
 ENGINE = EmbeddedCypher(load_graph())
+
+
+def test_neo4j_default_uri_matches_the_store():
+    from partnergraph.cli.neo4j_options import DEFAULT_URI
+    from partnergraph.graph.stores.neo4j_store import DEFAULT_URI as STORE_DEFAULT
+
+    assert DEFAULT_URI == STORE_DEFAULT
+
+
+def test_warm_local_query_does_not_import_networkx_or_the_driver(tmp_path):
+    import subprocess
+    import sys
+
+    env = {"PARTNERGRAPH_CACHE": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    code = ("import sys; from partnergraph.cli.main import cli\n"
+            "try: cli(['query', 'MATCH (n:State) RETURN n.name'])\n"
+            "except SystemExit: pass\n"
+            "print('NX', 'networkx' in sys.modules, 'neo4j' in sys.modules, file=sys.stderr)")
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True)  # builds the cache
+    warm = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True)
+    assert "Viet Nam" in warm.stdout
+    assert "NX False False" in warm.stderr

@@ -29,13 +29,14 @@ import tempfile
 from datetime import date
 from importlib import metadata
 from pathlib import Path
-from typing import Callable, Iterable
-
-import networkx as nx
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from partnergraph.graph.model.dataset import data_files, seed_path
 from partnergraph.graph.stores.cypher.database import PropertyGraph, build
 from partnergraph.graph.stores.cypher.engine import EmbeddedCypher
+
+if TYPE_CHECKING:  # networkx is not imported on the warm path of `partnergraph query`
+    import networkx as nx
 
 FORMAT = 2
 _GRAPH_ROOT = Path(__file__).resolve().parents[2]
@@ -146,7 +147,7 @@ def cached_engine(paths, load: Callable[..., nx.MultiDiGraph] | None = None,
     Also accepts a graph already loaded (``cached_engine(G)``, the earlier signature): the
     engine is then built from it in memory (milliseconds on the seed), how = 'memory'.
     """
-    if isinstance(paths, nx.Graph):
+    if hasattr(paths, "nodes") and hasattr(paths, "edges"):  # a graph already loaded
         return EmbeddedCypher(paths), "memory"
     if load is None:
         from partnergraph.graph.model.build import load_graph as load  # noqa: PLC0415 - only when building

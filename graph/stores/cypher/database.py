@@ -10,10 +10,12 @@ properties as :mod:`propgraph` maps them. Names are case-sensitive, as in Neo4j.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from partnergraph.graph.model import propgraph
+
+if TYPE_CHECKING:  # networkx is not imported on the warm path of `partnergraph query`
+    import networkx as nx
 
 MARKER_LABEL = "PartnerGraph"
 SOURCE_LABEL = "Source"

@@ -29,9 +29,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from partnergraph.graph.stores.cypher import allow
 from partnergraph.graph.stores.cypher.allow import ReadOnlyQuery, UnsupportedQuery
@@ -43,6 +41,9 @@ from partnergraph.graph.stores.cypher.match import TooExpensive
 from partnergraph.graph.stores.cypher.parse import CypherSyntaxError, Statement, parse, split_statements
 from partnergraph.graph.stores.cypher.semantics import CypherRuntimeError, RegexRefused
 from partnergraph.graph.stores.cypher.values import render, render_node, render_path, render_relationship
+
+if TYPE_CHECKING:  # networkx is not imported on the warm path of `partnergraph query`
+    import networkx as nx
 
 __all__ = ["EmbeddedCypher", "LocalCypher", "QueryResult", "UnsupportedQuery", "ReadOnlyQuery", "QueryTimeout",
            "QueryInterrupted", "CypherSyntaxError", "CypherRuntimeError", "split_statements"]

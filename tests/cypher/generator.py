@@ -231,7 +231,7 @@ class Generator:
             k = self.r.randint(1, 4)
             return Case(f"{match} WITH {var}, {agg} AS x ORDER BY x {self.pick(['', 'DESC'])}, {var}.id LIMIT {k} "
                         f"RETURN count(*) AS n, collect({var}.id) AS ids, "
-                        f"{self.pick(['sum(size(toString(x)))', 'collect(x)', 'min(x)', 'max(x)'])} AS agg", params)
+                        f"{self.pick(['count(x)', 'collect(x)', 'min(x)', 'max(x)'])} AS agg", params)
         if shape < 0.8:  # UNWIND
             k = self.pick(self.list_keys) if self.list_keys else "id"
             return Case(f"{match} UNWIND {var}.{k} AS item WITH item, count(*) AS n "

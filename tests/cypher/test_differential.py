@@ -52,7 +52,8 @@ def test_generated_queries_match_neo4j(dataset, neo4j_settings, neo4j_driver, tm
     load(settings, G, wipe_first=True)
     engine = EmbeddedCypher(G)
     gen = Generator(engine.graph, seed=SEED + DATASETS.index(dataset))
-    out_path = Path(os.environ.get("PG_CYPHER_DIFF_OUT") or tmp_path / "differences.yaml")
+    out = Path(os.environ.get("PG_CYPHER_DIFF_OUT") or tmp_path / "differences.yaml")
+    out_path = out.with_name(f"{out.stem}-{dataset}{out.suffix}")
     differences, tally = [], {"same": 0, "both fail": 0, "refused": 0}
     local_time = 0.0
     with neo4j_driver.session(database=settings.database) as session:

@@ -196,3 +196,44 @@ def _expr(e, scope: set) -> None:
         return
     for value in e.args.values():
         _expr(value, scope)
+
+
+# --- static types Neo4j checks before running (a list where a scalar function wants a value) ----
+
+#: Functions Neo4j rejects at compile time when given an expression known to be a list.
+SCALAR_ONLY = {"tostring", "toupper", "tolower", "trim", "ltrim", "rtrim", "substring", "left", "right",
+               "replace", "split", "tointeger", "tofloat", "toboolean", "abs", "round", "ceil", "floor", "sqrt", "sign"}
+
+
+def _is_list(e, lists: set) -> bool:
+    if isinstance(e, (ast.List, ast.ListComprehension, ast.PatternComprehension)):
+        return True
+    if isinstance(e, ast.FunctionCall) and e.name.lower() in ("collect", "nodes", "relationships", "range", "tail"):
+        return True
+    return isinstance(e, ast.Identifier) and e.this in lists
+
+
+def check_types(tree) -> None:
+    """Raise :class:`UndefinedVariable`'s sibling error for a list given to a scalar function, as Neo4j does."""
+    root = tree.this if isinstance(tree, ast.Cypher) else tree
+    queries = [root.this, root.expression] if isinstance(root, ast.Union) else [root]
+    for query in queries:
+        if not isinstance(query, ast.Query):
+            continue
+        lists: set = set()
+        for clause in query.clauses:
+            for node in _walk(clause):
+                if isinstance(node, ast.FunctionCall) and node.name.lower() in SCALAR_ONLY and node.expressions \
+                        and _is_list(node.expressions[0], lists):
+                    raise StaticTypeError(f"type mismatch: {node.name}() expects a single value, not a list")
+            if isinstance(clause, (ast.With, ast.Unwind)):
+                if isinstance(clause, ast.With):
+                    lists = {x.alias.this for x in clause.expressions
+                             if isinstance(x, ast.Alias) and _is_list(x.this, lists)} | {
+                        x.this for x in clause.expressions if isinstance(x, ast.Identifier) and x.this in lists}
+                else:
+                    lists.discard(clause.alias.this)
+
+
+class StaticTypeError(ValueError):
+    """A type error Neo4j reports before running the query."""

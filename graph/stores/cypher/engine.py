@@ -33,7 +33,9 @@ from typing import TYPE_CHECKING, Any
 
 from partnergraph.graph.stores.cypher import allow
 from partnergraph.graph.stores.cypher.allow import ReadOnlyQuery, UnsupportedQuery
-from partnergraph.graph.stores.cypher.check import Names, UndefinedVariable, check_scope, warnings as name_warnings
+from partnergraph.graph.stores.cypher.check import (
+    Names, StaticTypeError, UndefinedVariable, check_scope, check_types, warnings as name_warnings,
+)
 from partnergraph.graph.stores.cypher.database import Node, Path, PropertyGraph, Rel, build
 from partnergraph.graph.stores.cypher.evaluate import QueryTimeout
 from partnergraph.graph.stores.cypher.execute import Runner
@@ -104,7 +106,8 @@ class EmbeddedCypher:
         allow.check(statement.tree)
         try:
             check_scope(statement.tree)
-        except UndefinedVariable as exc:
+            check_types(statement.tree)
+        except (UndefinedVariable, StaticTypeError) as exc:
             raise CypherRuntimeError(str(exc)) from None
         return statement, name_warnings(statement.tree, self.names)
 

@@ -56,8 +56,12 @@ def test_generated_queries_match_neo4j(dataset, neo4j_settings, neo4j_driver, tm
     out_path = out.with_name(f"{out.stem}-{dataset}{out.suffix}")
     differences, tally = [], {"same": 0, "both fail": 0, "refused": 0}
     local_time = 0.0
+    log = os.environ.get("PG_CYPHER_DIFF_LOG")  # progress, one line per 100 queries (long runs)
     with neo4j_driver.session(database=settings.database) as session:
         for i in range(N // len(DATASETS)):
+            if log and i % 100 == 0:
+                with open(log, "a", encoding="utf-8") as f:
+                    f.write(f"{dataset} {i}: {tally}, {len(differences)} differences\n")
             case = gen.query()
             query = Query(name=f"gen_{dataset}_{SEED}_{i}", feature="generated", dataset=dataset,
                           cypher=case.cypher, params=case.params, ordered=case.ordered, unordered_lists=True)

@@ -65,6 +65,33 @@ class _NamingParser(Parser):
         return items
 
 
+    def _parse_map_projection_entries(self):
+        """As cypherast's, but a property selector may be a keyword (``n {.end}``), as in Neo4j."""
+        self._expect(TokenKind.LBRACE)
+        entries: list = []
+        if not self._check(TokenKind.RBRACE):
+            while True:
+                if self._match(TokenKind.DOT):
+                    if self._match(TokenKind.STAR):
+                        entries.append(ast.Star())
+                    else:
+                        entries.append(ast.PropertySelector(name=self._parse_unquoted_name()))
+                elif self._check(TokenKind.IDENT):
+                    name = self._advance().text
+                    if self._match(TokenKind.COLON):
+                        entries.append((name, self.parse_expression()))
+                    else:
+                        entries.append(name)
+                else:
+                    name = self._parse_unquoted_name()
+                    self._expect(TokenKind.COLON)
+                    entries.append((name, self.parse_expression()))
+                if not self._match(TokenKind.COMMA):
+                    break
+        self._expect(TokenKind.RBRACE)
+        return entries
+
+
 def _message(exc: CypherastError) -> tuple[str, int, int]:
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     pos = getattr(exc, "position", None)

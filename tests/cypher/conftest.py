@@ -72,7 +72,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     refused = list(OUTCOMES.values()).count("refused")
     total = len(OUTCOMES)
     terminalreporter.write_line(
-        f"embedded Cypher conformance: {passed}/{total} suite queries return exactly Neo4j's rows "
+        f"local Cypher conformance: {passed}/{total} suite queries give exactly Neo4j's answer (rows, or failing as Neo4j fails) "
         f"({100 * passed / total:.0f}%); {refused} refused with a clear error as documented; "
         f"{supported.count('fail')} supported queries differ"
     )

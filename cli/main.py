@@ -32,6 +32,7 @@ COMMANDS = {
     "import": "partnergraph.cli.importing:import_cmd",
     "review": "partnergraph.cli.review:review",
     "query": "partnergraph.cli.query:query",
+    "shell": "partnergraph.cli.shell:shell",
     "path": "partnergraph.cli.analysis:path",
     "centrality": "partnergraph.cli.analysis:centrality",
     "timeline": "partnergraph.cli.analysis:timeline",

@@ -31,6 +31,12 @@ class Query:
     embedded: str = "supported"
     construct: str = ""
     write: bool = False
+    warning: str = ""  # a warning the local engine must give (e.g. "did you mean :PARTY_TO?")
+
+    @property
+    def fails(self) -> bool:
+        """Neo4j rejects the query (embedded: error): the local engine must fail too, never answer."""
+        return self.embedded == "error"
 
     @property
     def supported(self) -> bool:
@@ -56,6 +62,17 @@ def dataset_graph(name: str):
     return load_graph([folder])
 
 
+def _close(a: Any, b: Any) -> bool:
+    """Equal, floats allowed to differ in the last digits (only where the engine warned they may)."""
+    if isinstance(a, float) and isinstance(b, float):
+        return a == b or abs(a - b) <= 1e-12 * max(abs(a), abs(b))
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_close(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_close(a[k], b[k]) for k in a)
+    return _key(a) == _key(b)
+
+
 def _canonical(value: Any, unordered_lists: bool) -> Any:
     if isinstance(value, list):
         items = [_canonical(v, unordered_lists) for v in value]
@@ -79,7 +96,7 @@ def comparable(query: Query, columns: list[str], rows: list[list[Any]]) -> tuple
     return list(columns), rows
 
 
-def difference(query: Query, expected: tuple, actual: tuple) -> str:
+def difference(query: Query, expected: tuple, actual: tuple, float_digits: bool = False) -> str:
     """'' when both answers are the same, else a short description of the first difference."""
     (ec, er), (ac, ar) = comparable(query, *expected), comparable(query, *actual)
     if ec != ac:
@@ -87,6 +104,6 @@ def difference(query: Query, expected: tuple, actual: tuple) -> str:
     if len(er) != len(ar):
         return f"{len(ar)} rows instead of {len(er)}"
     for n, (e, a) in enumerate(zip(er, ar)):
-        if _key(e) != _key(a):
+        if _key(e) != _key(a) and not (float_digits and _close(e, a)):
             return f"row {n}: {_key(a)[:300]} instead of {_key(e)[:300]}"
     return ""

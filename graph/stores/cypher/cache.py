@@ -1,36 +1,22 @@
-"""The embedded Cypher database, built once per dataset and kept on disk.
+"""The local engine's graph, built once per dataset and kept on disk as JSON.
 
-Building the LadybugDB copy of a graph takes seconds; opening a copy built before takes a
-fraction of that. :func:`cached_engine` keeps one database per dataset content under
-``${PARTNERGRAPH_CACHE:-~/.cache/partnergraph}/ladybug/<key>/``:
-
-* the key is a SHA-256 over the graph's content (nodes, relations, sources, in load order)
-  and the mapping version (this package's schema.yaml, propgraph.py, cypher_embedded.py and
-  this file, and the LadybugDB version): any change to the data or to how it is mapped
-  builds a new database, never reuses an old one;
-* a database is built in a private temporary folder next to the entries, checkpointed,
-  closed, described by a marker file (``complete.json``: key, size and SHA-256 of the
-  database file, the translation context) written last, and then renamed into place in one
-  step, so an entry is either complete or absent;
-* an entry is used only after its marker is read and the database file's size and SHA-256
-  match it; anything else (a half-written, truncated or altered entry) is deleted and
-  rebuilt; the database is opened read-only;
-* when the cache folder cannot be written, the engine is built in memory as without cache.
+``partnergraph query`` with a warm cache does not load or validate the dataset: the key
+is a SHA-256 over the dataset files' bytes (names and content, in load order) and the
+mapping version (schema.yaml, graph/model/*.py, graph/stores/cypher/*.py, the parser's
+version). Only when no entry matches is the dataset loaded, validated and built, and the
+entry written atomically (temporary file, then one rename) under
+``${PARTNERGRAPH_CACHE:-~/.cache/partnergraph}/cypher/<key>.json``. An entry that does
+not read back as a graph (truncated, altered) is deleted and rebuilt; a cache folder that
+cannot be written means the graph is built in memory as without cache.
 
 >>> import tempfile
 >>> from partnergraph.graph.model.build import load_graph
 >>> folder = tempfile.mkdtemp()
->>> G = load_graph()
->>> engine, how = cached_engine(G, folder)
->>> how
-'built'
->>> engine.query("MATCH (u:Union) RETURN u.name").rows
-[['European Union']]
->>> engine.close()
->>> engine, how = cached_engine(G, folder)
->>> how
+>>> graph, how = cached_graph(None, load_graph, folder)
+>>> how, len(graph.nodes) > 30
+('built', True)
+>>> cached_graph(None, load_graph, folder)[1]
 'cached'
->>> engine.close()
 >>> import shutil; shutil.rmtree(folder)
 """
 
@@ -39,166 +25,131 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import tempfile
-import time
+from datetime import date
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterable
 
-import networkx as nx
+from partnergraph.graph.model.dataset import data_files, seed_path
+from partnergraph.graph.stores.cypher.database import PropertyGraph, build
+from partnergraph.graph.stores.cypher.engine import EmbeddedCypher
 
-from partnergraph.graph.stores.cypher.engine import EmbeddedCypher, _Context, build_database
+if TYPE_CHECKING:  # networkx is not imported on the warm path of `partnergraph query`
+    import networkx as nx
 
-#: Bump to invalidate every cache entry when the layout of an entry changes.
-FORMAT = 1
-MARKER = "complete.json"
-DATABASE = "graph.lbdb"
-STALE_BUILD_SECONDS = 3600  # a temporary build folder older than this is from a crashed build
-# The rows of a cached database depend on the schema, the whole data model (dates, names,
-# property mapping) and the engine's own code: the key covers every one of those files.
+FORMAT = 2
 _GRAPH_ROOT = Path(__file__).resolve().parents[2]
 _MAPPING_GLOBS = ("schema.yaml", "model/*.py", "stores/cypher/*.py")
 
 
 def cache_root(folder: str | Path | None = None) -> Path:
-    """Where entries live: ``folder``, else ``$PARTNERGRAPH_CACHE``, else ``~/.cache/partnergraph``; plus ``ladybug``."""
+    """``folder``, else ``$PARTNERGRAPH_CACHE``, else ``~/.cache/partnergraph``; plus ``cypher``."""
     base = folder or os.environ.get("PARTNERGRAPH_CACHE") or Path.home() / ".cache" / "partnergraph"
-    return Path(base).expanduser() / "ladybug"
+    return Path(base).expanduser() / "cypher"
 
 
-def _mapping_version(module: str) -> bytes:
-    digest = hashlib.sha256(f"format {FORMAT}; {module} {metadata.version(module)}".encode())
+def _mapping_version() -> bytes:
+    digest = hashlib.sha256(f"format {FORMAT}; cypherast {metadata.version('cypherast')}".encode())
     for pattern in _MAPPING_GLOBS:
         for path in sorted(_GRAPH_ROOT.glob(pattern)):
             digest.update(path.relative_to(_GRAPH_ROOT).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.digest()
 
 
-def cache_key(G: nx.MultiDiGraph, module: str = "ladybug") -> str:
-    """SHA-256 (hex) of the graph's content and the mapping version.
+def files_key(paths: Iterable[str | Path] | None) -> str:
+    """SHA-256 (hex) of the dataset files (the seed when none) and the mapping version."""
+    paths = list(paths or [])
+    files = data_files(paths) if paths else data_files([seed_path()])
+    digest = hashlib.sha256(_mapping_version())
+    for path in files:
+        digest.update(str(path.resolve()).encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
 
-    >>> from partnergraph.graph.model.build import load_graph
-    >>> G = load_graph()
-    >>> cache_key(G) == cache_key(load_graph())
-    True
-    >>> H = G.copy(); H.nodes["eu"]["name"] = "E.U."
-    >>> cache_key(H) == cache_key(G)
-    False
+
+def _encode(v):
+    if isinstance(v, date):
+        return {"$date": v.isoformat()}
+    if isinstance(v, list):
+        return [_encode(x) for x in v]
+    if isinstance(v, dict):
+        return {"$map": {k: _encode(x) for k, x in v.items()}}
+    return v
+
+
+def _decode(v):
+    if isinstance(v, dict):
+        if "$date" in v:
+            return date.fromisoformat(v["$date"])
+        return {k: _decode(x) for k, x in v["$map"].items()}
+    if isinstance(v, list):
+        return [_decode(x) for x in v]
+    return v
+
+
+def dump(graph: PropertyGraph) -> dict:
+    return {"format": FORMAT,
+            "nodes": [[list(n.labels), {k: _encode(v) for k, v in n.props.items()}] for n in graph.nodes],
+            "rels": [[r.type, r.start.idx, r.end.idx, {k: _encode(v) for k, v in r.props.items()}] for r in graph.rels]}
+
+
+def undump(data: dict) -> PropertyGraph:
+    if data.get("format") != FORMAT:
+        raise ValueError("another format")
+    pg = PropertyGraph()
+    for labels, props in data["nodes"]:
+        pg.add_node(list(labels), {k: _decode(v) for k, v in props.items()})
+    for rtype, start, end, props in data["rels"]:
+        pg.add_rel(rtype, pg.nodes[start], pg.nodes[end], {k: _decode(v) for k, v in props.items()})
+    return pg
+
+
+def cached_graph(paths: Iterable[str | Path] | None, load: Callable[..., nx.MultiDiGraph],
+                 folder: str | Path | None = None) -> tuple[PropertyGraph, str]:
+    """The property graph of the dataset: ``(graph, how)``, how = 'cached', 'built' or 'memory'.
+
+    ``load(paths)`` loads and validates the dataset; it is called only when building.
     """
-    digest = hashlib.sha256(_mapping_version(module))
-    content = {
-        "nodes": list(G.nodes(data=True)),
-        "edges": list(G.edges(keys=True, data=True)),
-        "sources": G.graph.get("sources", {}),
-    }
-    digest.update(json.dumps(content, sort_keys=True, ensure_ascii=False, default=str).encode())
-    return digest.hexdigest()
-
-
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _context_json(context: _Context) -> dict:
-    return {"label_tables": {k: sorted(v) for k, v in sorted(context.label_tables.items())},
-            "max_trail": context.max_trail, "max_shortest": context.max_shortest}
-
-
-def _context(data: dict) -> _Context:
-    return _Context({k: set(v) for k, v in data["label_tables"].items()},
-                    max_trail=int(data["max_trail"]), max_shortest=int(data["max_shortest"]))
-
-
-def verified_marker(entry: Path, key: str) -> dict | None:
-    """The entry's marker when the entry is complete and its database file unaltered, else None."""
+    paths = list(paths or [])
+    root = cache_root(folder)
     try:
-        marker = json.loads((entry / MARKER).read_text("utf-8"))
-        database = entry / DATABASE
-        if (marker.get("format") != FORMAT or marker.get("key") != key
-                or database.stat().st_size != marker["size"] or _file_sha256(database) != marker["sha256"]):
-            return None
-        _context(marker["context"])
-        return marker
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return None
-
-
-def _build_entry(G: nx.MultiDiGraph, root: Path, key: str, module: str) -> Path:
-    """Build the entry in a temporary folder and rename it into place; the entry's path."""
-    import importlib
-
-    lb = importlib.import_module(module)
-    tmp = Path(tempfile.mkdtemp(prefix=f".build-{key[:16]}-", dir=root))
+        key = files_key(paths)
+    except OSError:
+        return build(load(paths or None)), "memory"
+    entry = root / f"{key}.json"
     try:
-        # No checkpoint after every COPY (5x slower on the seed, measured): one at the end.
-        db = lb.Database(str(tmp / DATABASE), auto_checkpoint=False)
-        conn = lb.Connection(db)
-        context = build_database(conn, G)
-        conn.execute("CHECKPOINT")
-        conn.close()
-        db.close()
-        leftovers = sorted(p.name for p in tmp.iterdir() if p.name != DATABASE)
-        if leftovers:  # e.g. a write-ahead log: the file alone would not be the whole database
-            raise OSError(f"unexpected files after closing the database: {leftovers}")
-        database = tmp / DATABASE
-        marker = {"format": FORMAT, "key": key, "size": database.stat().st_size,
-                  "sha256": _file_sha256(database), "context": _context_json(context),
-                  "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "nodes": G.number_of_nodes(),
-                  "relationships": G.number_of_edges()}
-        with (tmp / MARKER).open("w", encoding="utf-8") as f:
-            json.dump(marker, f, indent=1)
-            f.flush()
-            os.fsync(f.fileno())
-        entry = root / key
+        with entry.open(encoding="utf-8") as f:
+            return undump(json.load(f)), "cached"
+    except (FileNotFoundError, NotADirectoryError):
+        pass
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
         try:
-            os.rename(tmp, entry)  # atomic; fails if another process put a complete entry there first
-        except OSError:
-            shutil.rmtree(tmp, ignore_errors=True)
-        return entry
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-
-
-def _remove_stale_builds(root: Path) -> None:
-    for path in root.glob(".build-*"):
-        try:
-            if time.time() - path.stat().st_mtime > STALE_BUILD_SECONDS:
-                shutil.rmtree(path, ignore_errors=True)
+            entry.unlink(missing_ok=True)  # damaged: never used, rebuilt
         except OSError:
             pass
-
-
-def cached_engine(G: nx.MultiDiGraph, folder: str | Path | None = None,
-                  module: str = "ladybug") -> tuple[EmbeddedCypher, str]:
-    """The engine over G from the cache: ``(engine, how)``, how = 'cached', 'built' or 'memory'.
-
-    'memory' means the cache folder could not be used and the engine was built in memory.
-    """
-    root = cache_root(folder)
-    key = cache_key(G, module)
-    entry = root / key
-    marker = verified_marker(entry, key)
-    how = "cached"
-    if marker is None:
-        try:
-            root.mkdir(parents=True, exist_ok=True)
-            if entry.exists():  # incomplete or altered: never used, rebuilt
-                shutil.rmtree(entry)
-            _remove_stale_builds(root)
-            entry = _build_entry(G, root, key, module)
-        except OSError:
-            return EmbeddedCypher(G, module), "memory"
-        marker = verified_marker(entry, key)
-        how = "built"
-        if marker is None:
-            return EmbeddedCypher(G, module), "memory"
+    graph = build(load(paths or None))
     try:
-        return EmbeddedCypher.open(entry / DATABASE, _context(marker["context"]), module), how
-    except RuntimeError:  # the engine refused the file after all (e.g. removed meanwhile)
-        return EmbeddedCypher(G, module), "memory"
+        root.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".build-", suffix=".json", dir=root)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(dump(graph), f, ensure_ascii=False)
+        os.replace(tmp, entry)
+    except OSError:
+        return graph, "memory"
+    return graph, "built"
 
+
+def cached_engine(paths, load: Callable[..., nx.MultiDiGraph] | None = None,
+                  folder: str | Path | None = None) -> tuple[EmbeddedCypher, str]:
+    """The engine over the dataset from the cache: ``(engine, how)`` as :func:`cached_graph`.
+
+    Also accepts a graph already loaded (``cached_engine(G)``, the earlier signature): the
+    engine is then built from it in memory (milliseconds on the seed), how = 'memory'.
+    """
+    if hasattr(paths, "nodes") and hasattr(paths, "edges"):  # a graph already loaded
+        return EmbeddedCypher(paths), "memory"
+    if load is None:
+        from partnergraph.graph.model.build import load_graph as load  # noqa: PLC0415 - only when building
+    graph, how = cached_graph(paths, load, folder)
+    return EmbeddedCypher.over(graph), how

@@ -186,6 +186,8 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]|])")
 
 
 _SPACE = re.compile(r"\s+")   # a line break inside a datum would end its table row
+# Control characters are shown as \uXXXX: HTML cannot hold them, and Python-Markdown uses \x02/\x03 itself.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 
 def md_text(value) -> str:
@@ -198,7 +200,8 @@ def md_text(value) -> str:
         return value
     if value is None:
         return ""
-    text = _SPACE.sub(" ", "; ".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value))
+    text = "; ".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
+    text = _SPACE.sub(" ", _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MD_SPECIAL.sub(r"\\\1", text)
 

@@ -25,9 +25,9 @@ from partnergraph.graph.model.schema import get_schema
 from partnergraph.graph.present.draw import ego_figure, overview_figure, save_figure, timeline_figure
 
 _WORDS = {
-    "en": {"title": "Actors ranked by number of partners", "axis": "partners (actors tied through a shared instrument or directly)",
+    "en": {"title": "Actors ranked by number of partners", "axis": "partners (actors tied to it on the actor projection)",
            "label": "{partners} · {sources} source(s)"},
-    "vi": {"title": "Các chủ thể xếp hạng theo số đối tác", "axis": "số đối tác (chủ thể có chung văn kiện hoặc quan hệ trực tiếp)",
+    "vi": {"title": "Các chủ thể xếp hạng theo số đối tác", "axis": "số đối tác (chủ thể liên kết trên phép chiếu chủ thể)",
            "label": "{partners} · {sources} nguồn"},
 }
 

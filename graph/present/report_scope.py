@@ -13,7 +13,8 @@ The rules (the same as the analysis library's):
   statuses ``graph/schema.yaml`` marks as in place, or none stated), ``all``, ``tentative`` or a
   comma list of statuses. An instrument stays when its own status is kept or a kept tie
   reaches it; every actor stays.
-* **Ranking.** One measure, the number of partners on the actor projection (degree), ties broken
+* **Ranking.** One measure, the number of partners on the actor projection (degree; here the
+  projection of this branch, through shared instruments only), ties broken
   by the number of evidence sources behind the actor's counted ties, then by name.
 
 >>> from partnergraph.graph.model.build import load_graph
@@ -38,8 +39,9 @@ from partnergraph.graph.model.names import display_name, fold
 from partnergraph.graph.model.schema import get_schema
 from partnergraph.graph.model.timeslice import as_of as slice_as_of
 
-RANKING_RULE = ("actors ranked by their number of partners on the actor projection (actors tied to them through a shared "
-                "instrument or directly); ties broken by the number of evidence sources behind their counted ties, then by name")
+# The analysis library's projection also links actors through direct relations and says so ("... or directly").
+RANKING_RULE = ("actors ranked by their number of partners on the actor projection (actors sharing an instrument "
+                "with them); ties broken by the number of evidence sources behind their counted ties, then by name")
 SOUGHT = ("sought", "proposed")
 
 

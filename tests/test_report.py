@@ -175,7 +175,7 @@ def test_as_of_and_a_period(G):
     names = {i["name"] for g in early["instruments"] for d in g["domains"] for i in d["items"]}
     assert "EU–Viet Nam Framework Participation Agreement" not in names
     assert early["counted"]["as_of"] == "2019-01-01"
-    assert "; as of 1 Jan 2019." in build_report(G, "md", as_of="2019-01-01")
+    assert "; as of 1 Jan 2019" in build_report(G, "md", as_of="2019-01-01")
     window = report_data(G, start="2023-01-01", end="2023-12-31")
     events = [e["what"] for e in window["timeline"]]
     assert any("International Conference on the East Sea" in e for e in events)

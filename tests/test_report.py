@@ -199,3 +199,16 @@ def test_cli_report_options(tmp_path):
     assert result.exit_code == 1 and "is after --to" in result.output
     result = runner.invoke(cli, ["report", "--as-of", "2019-13-01"])
     assert result.exit_code == 2 and "--as-of" in result.output and "Traceback" not in result.output
+
+
+def test_communities_section_groups_every_actor_once(G):
+    data = report_data(G)
+    answer = data["communities"]
+    assert answer["method"].startswith("Louvain") and "seed 0" in answer["method"]
+    grouped = [m for g in answer["groups"] for m in g["members"]] + answer["isolated"]
+    assert sorted(grouped) == sorted(r["name"] for r in data["actors"])   # each actor once
+    viet_nam = next(g for g in answer["groups"] if "Viet Nam" in g["members"])
+    assert viet_nam["instruments"] and all(i["members"] >= 2 for i in viet_nam["instruments"])
+    assert report_data(G)["communities"] == answer                          # seeded: the same groups
+    section = _section(build_report(G, "md"), "Communities")
+    assert section.strip().startswith("Counted: ties in place") and "**Group 1**" in section and "Held together by:" in section

@@ -50,7 +50,7 @@ from partnergraph.graph.model.timeslice import as_of as slice_as_of
 # What the report counts, its ranking and key findings. Until the analysis branch's filters/findings are
 # merged these come from the report's stand-in, which has the same names and row shapes (see report_scope).
 from partnergraph.graph.present.report_scope import (
-    RANKING_RULE, counted_line, key_findings, rank_actors, scope, shortest_path, structure, timeline_answer,
+    RANKING_RULE, communities, counted_line, key_findings, rank_actors, scope, shortest_path, structure, timeline_answer,
 )
 
 #: Figure slots placed inside a section; others are listed at the end.
@@ -167,6 +167,7 @@ def report_data(G: nx.MultiDiGraph, *, lang: str = "en", status="in-place", as_o
         "timeline_uncertain": events["uncertain"],
         "paths": _notable_paths(G, ranking, status, as_of, lang),
         "structure": structure(G, as_of=as_of, status=status, lang=lang),
+        "communities": communities(G, as_of=as_of, status=status, lang=lang),
         "gaps": _gaps(slice_as_of(G, as_date(as_of)) if as_of else G, lang),
     }
 

@@ -32,6 +32,7 @@ import networkx as nx
 
 from partnergraph.graph.analysis.centrality import analysis_graph, families, why
 from partnergraph.graph.analysis.paths import NoPath, explain_path, find_paths
+from partnergraph.graph.analysis.projection import actor_projection
 from partnergraph.graph.analysis.structure import structure as _structure
 from partnergraph.graph.analysis.timeline import timeline
 from partnergraph.graph.model.dates import as_date, format_date, parse_date
@@ -206,3 +207,30 @@ def shortest_path(G: nx.MultiDiGraph, a: str, b: str, *, as_of=None, status="in-
     except NoPath:
         return None
     return explain_path(H, path, lang)
+
+
+def communities(G: nx.MultiDiGraph, *, status="in-place", as_of=None, seed: int = 0, resolution: float = 1.0,
+                lang: str = "en") -> dict:
+    """Louvain groups (networkx, seeded) of the actor projection of the counted ties, largest first, each with the
+    instruments two or more of its members share: ``{"counted", "method", "groups", "isolated"}``."""
+    H, meta = scope(G, status, as_of, lang=lang)
+    P = actor_projection(H)
+    groups = (nx.community.louvain_communities(P, weight="weight", resolution=resolution, seed=seed)
+              if P.number_of_edges() else [{n} for n in P])
+    out = []
+    for members in groups:
+        inside = P.subgraph(members)
+        strength = dict(inside.degree(weight="weight"))
+        ordered = sorted(members, key=lambda n: (-strength[n], fold(display_name(H.nodes[n], lang))))
+        shared = {i for *_, d in inside.edges(data=True) for i in d.get("instruments", ())}
+        holders = {i: sum(1 for m in members if H.has_edge(m, i) or H.has_edge(i, m)) for i in shared}
+        out.append({"size": len(members), "ids": ordered, "members": [display_name(H.nodes[n], lang) for n in ordered],
+                    "instruments": [{"id": i, "name": display_name(H.nodes[i], lang), "kind": H.nodes[i]["kind"],
+                                     "members": holders[i]}
+                                    for i in sorted(shared, key=lambda i: (-holders[i], fold(display_name(H.nodes[i], lang))))],
+                    "relations": [], "internal_weight": int(inside.size(weight="weight"))})
+    out.sort(key=lambda g: (-g["size"], -g["internal_weight"], g["members"]))
+    for number, g in enumerate(out, 1):
+        g["group"] = number
+    return {"counted": meta, "method": f"Louvain (networkx louvain_communities, weight, resolution {resolution}, seed {seed})",
+            "groups": [g for g in out if g["size"] > 1], "isolated": [g["members"][0] for g in out if g["size"] == 1]}

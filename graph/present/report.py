@@ -6,12 +6,20 @@ single self-contained HTML file (the Markdown converted by the ``markdown``
 package and wrapped in ``templates/report.html.j2``, styles inline, images
 embedded as data URIs) or as JSON.
 
-Sections: sources covered; counts; actors ranked by centrality with the reasons;
-instruments grouped by kind and domain with parties, status and dates; the
-timeline; notable paths (between every two states of the largest connected
-group, e.g. the Asian partners); structure (components and brokers); and the
-gaps the data itself states (partnerships only sought or proposed, interest
-expressed, participation not yet taken up, dates without a year).
+Sections: key findings (the most central actors and why, what is new in the
+period, ties only sought or proposed, what is not yet in place); sources
+covered; counts; actors ranked by one measure (partners, then sources, then
+name: the chart shows the same rows); instruments grouped by kind and domain;
+the timeline; notable paths between the highest-ranked states; structure;
+communities; and the gaps the data itself states. Each section says what it
+counted (ties in place by default; ``status``, ``as_of``, ``start``/``end``).
+
+Escaping
+--------
+Every ``{{ value }}`` of the Markdown template goes through :func:`md_text`
+(the environment's ``finalize``): data never becomes HTML, a link, an image or
+emphasis. The HTML is that Markdown converted with raw HTML switched off
+(:func:`markdown_to_html`) inside a page rendered with Jinja2 autoescape.
 
 Diagrams
 --------
@@ -40,7 +48,10 @@ from collections import defaultdict
 from pathlib import Path
 from urllib.parse import quote
 
+import markdown
 import networkx as nx
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
 from partnergraph.graph.analysis.describe import info
 from partnergraph.graph.model.dates import as_date, format_date, parse_date
@@ -209,8 +220,6 @@ def md_text(value) -> str:
 
 def _environment(html: bool = False):
     """Markdown: every ``{{ value }}`` goes through :func:`md_text` (``finalize``); HTML: Jinja2 autoescape."""
-    from jinja2 import Environment, PackageLoader, StrictUndefined
-
     options = dict(autoescape=True) if html else dict(autoescape=False, finalize=md_text)
     env = Environment(loader=PackageLoader("partnergraph.graph.present", "templates"), undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, **options)
@@ -221,8 +230,6 @@ def _environment(html: bool = False):
 
 def markdown_to_html(text: str) -> str:
     """Python-Markdown with raw HTML switched off: an HTML tag in the text is shown, never parsed."""
-    import markdown
-
     md = markdown.Markdown(extensions=["tables", "toc", "sane_lists"], output_format="html")
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
@@ -274,7 +281,5 @@ def build_report(G: nx.MultiDiGraph, fmt: str = "md", figures: dict[str, Path] |
         **data, figures=links, extra_figures=extra, counted_line=counted_line(data["counted"], lang), lang=lang)
     if fmt == "md":
         return text
-    from markupsafe import Markup
-
     body = Markup(markdown_to_html(text))   # every datum was escaped above, and raw HTML is off
     return _environment(html=True).get_template("report.html.j2").render(title=data["title"], body=body)

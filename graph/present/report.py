@@ -6,12 +6,20 @@ single self-contained HTML file (the Markdown converted by the ``markdown``
 package and wrapped in ``templates/report.html.j2``, styles inline, images
 embedded as data URIs) or as JSON.
 
-Sections: sources covered; counts; actors ranked by centrality with the reasons;
-instruments grouped by kind and domain with parties, status and dates; the
-timeline; notable paths (between every two states of the largest connected
-group, e.g. the Asian partners); structure (components and brokers); and the
-gaps the data itself states (partnerships only sought or proposed, interest
-expressed, participation not yet taken up, dates without a year).
+Sections: key findings (the most central actors and why, what is new in the
+period, ties only sought or proposed, what is not yet in place); sources
+covered; counts; actors ranked by one measure (partners, then sources, then
+name: the chart shows the same rows); instruments grouped by kind and domain;
+the timeline; notable paths between the highest-ranked states; structure;
+communities; and the gaps the data itself states. Each section says what it
+counted (ties in place by default; ``status``, ``as_of``, ``start``/``end``).
+
+Escaping
+--------
+Every ``{{ value }}`` of the Markdown template goes through :func:`md_text`
+(the environment's ``finalize``): data never becomes HTML, a link, an image or
+emphasis. The HTML is that Markdown converted with raw HTML switched off
+(:func:`markdown_to_html`) inside a page rendered with Jinja2 autoescape.
 
 Diagrams
 --------
@@ -35,13 +43,26 @@ import base64
 import json
 import mimetypes
 import os
+import re
 from collections import defaultdict
 from pathlib import Path
+from urllib.parse import quote
 
+import markdown
 import networkx as nx
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
+from partnergraph.graph.analysis.describe import info
+from partnergraph.graph.model.dates import as_date, format_date, parse_date
 from partnergraph.graph.model.names import display_name, fold
 from partnergraph.graph.model.schema import get_schema
+from partnergraph.graph.model.timeslice import as_of as slice_as_of
+# What the report counts, its ranking and key findings. Until the analysis branch's filters/findings are
+# merged these come from the report's stand-in, which has the same names and row shapes (see report_scope).
+from partnergraph.graph.present.report_scope import (
+    RANKING_RULE, communities, counted_line, key_findings, rank_actors, scope, shortest_path, structure, timeline_answer,
+)
 
 #: Figure slots placed inside a section; others are listed at the end.
 FIGURE_SLOTS = ("network", "centrality", "projection", "timeline")
@@ -59,22 +80,7 @@ def _sources(G):
     ]
 
 
-def _actor_ranking(G, lang):
-    from partnergraph.graph.analysis.centrality import analysis_graph, centrality, scores
-
-    P = analysis_graph(G, "actors")
-    pagerank = scores(P, "pagerank") if P.number_of_edges() else dict.fromkeys(P, 0.0)
-    ranked = centrality(G, "betweenness", projection="actors", top=None, explain=5, lang=lang, graph=P)["rows"]
-    return [
-        {**row, "betweenness": round(row["score"], 4), "pagerank": round(pagerank[row["id"]], 4),
-         "partners": P.degree(row["id"]), "shared_instruments": int(P.degree(row["id"], weight="weight"))}
-        for row in ranked
-    ]
-
-
 def _parties(G, inst, lang):
-    from partnergraph.graph.analysis.paths import status_label
-
     schema = get_schema()
     rows = []
     for u, v, d in list(G.in_edges(inst, data=True)) + list(G.out_edges(inst, data=True)):
@@ -82,13 +88,11 @@ def _parties(G, inst, lang):
         if G.nodes[other]["family"] != "actor":
             continue
         rows.append({"name": display_name(G.nodes[other], lang), "relation": schema.edge_label(d["type"], lang),
-                     "status": status_label(d.get("status"), lang)})
+                     "status": schema.status_label(d["status"], lang) if d.get("status") else ""})
     return sorted(rows, key=lambda r: fold(r["name"]))
 
 
 def _instruments(G, lang):
-    from partnergraph.graph.model.dates import format_date
-
     schema = get_schema()
     groups: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for n, a in G.nodes(data=True):
@@ -99,8 +103,8 @@ def _instruments(G, lang):
             f"{label} {format_date(a[f])}" for f, label in (("start", "from"), ("end", "until"), ("mentioned", "mentioned")) if a.get(f)
         )
         groups[a["kind"]][domain].append({
-            "id": n, "name": display_name(a, lang), "status": a.get("status") or "", "dates": dates,
-            "domains": [schema.domains.get(d, {}).get("label", d) for d in a.get("domains", [])],
+            "id": n, "name": display_name(a, lang), "status": schema.status_label(a["status"], lang) if a.get("status") else "",
+            "dates": dates, "domains": [schema.domains.get(d, {}).get("label", d) for d in a.get("domains", [])],
             "parties": _parties(G, n, lang), "places": a.get("places", []),
             "sources": sorted({e["source"] for e in a.get("evidence", [])}), "note": a.get("date_note") or a.get("note"),
         })
@@ -113,78 +117,123 @@ def _instruments(G, lang):
     ]
 
 
-#: At most this many states are paired for notable paths (the most central ones).
+#: At most this many states are paired for notable paths (the highest ranked ones).
 PATH_STATES = 8
 
 
-def _notable_paths(G, ranking, lang):
-    from partnergraph.graph.analysis.paths import NoPath, explain_path, find_paths
-
+def _notable_paths(G, ranking, status, as_of, lang):
     states = [r["id"] for r in ranking if G.nodes[r["id"]]["kind"] == "state"][:PATH_STATES]
     rows = []
     for i, a in enumerate(states):
         for b in states[i + 1:]:
-            try:
-                [path] = find_paths(G, a, b)
-            except NoPath:
-                continue
-            e = explain_path(G, path, lang)
-            rows.append({"source": e["source"], "target": e["target"], "length": e["length"], "chain": e["chain"],
-                         "sentence": e["sentence"], "sources": e["sources"]})
+            e = shortest_path(G, a, b, as_of=as_of, status=status, lang=lang)
+            if e is not None:
+                rows.append({"source": e["source"], "target": e["target"], "length": e["length"], "chain": e["chain"],
+                             "sentence": e["sentence"], "sources": e["sources"]})
     return sorted(rows, key=lambda r: (r["length"], r["source"], r["target"]))
 
 
 def _gaps(G, lang):
-    from partnergraph.graph.model.dates import parse_date
-    from partnergraph.graph.analysis.paths import status_label
-
+    """Everything the data marks as tentative — instruments and ties — whatever the status filter counts."""
     schema = get_schema()
     rows = []
     for n, a in G.nodes(data=True):
-        if a.get("status") in get_schema().tentative_statuses:
-            rows.append({"what": display_name(a, lang), "status": status_label(a["status"], lang),
+        if a.get("status") in schema.tentative_statuses:
+            rows.append({"what": display_name(a, lang), "status": schema.status_label(a["status"], lang),
                          "evidence": a.get("evidence", [])[:1], "note": a.get("note")})
     for u, v, d in G.edges(data=True):
-        if d.get("status") in get_schema().tentative_statuses:
+        if d.get("status") in schema.tentative_statuses:
             what = f"{display_name(G.nodes[u], lang)} —{schema.edge_label(d['type'], lang)}→ {display_name(G.nodes[v], lang)}"
-            rows.append({"what": what, "status": status_label(d["status"], lang), "evidence": d.get("evidence", [])[:1],
+            rows.append({"what": what, "status": schema.status_label(d["status"], lang), "evidence": d.get("evidence", [])[:1],
                          "note": d.get("note")})
     no_year = sorted({display_name(a, lang) for _, a in G.nodes(data=True)
                       for f in ("start", "end", "mentioned") if a.get(f) and not parse_date(a[f]).year_known})
     return {"statuses": sorted(rows, key=lambda r: (r["status"], fold(r["what"]))), "year_not_stated": no_year}
 
 
-def report_data(G: nx.MultiDiGraph, *, lang: str = "en") -> dict:
-    """Every section of the report as plain data (what the JSON format prints)."""
-    from partnergraph.graph.analysis.describe import info
-    from partnergraph.graph.analysis.structure import structure
-    from partnergraph.graph.analysis.timeline import timeline
+def report_data(G: nx.MultiDiGraph, *, lang: str = "en", status="in-place", as_of=None, start=None, end=None) -> dict:
+    """Every section of the report as plain data (what the JSON format prints).
 
-    ranking = _actor_ranking(G, lang)
-    counts = info(G)
+    ``status`` says which ties count (``in-place`` by default, ``all``, ``tentative`` or a comma list
+    of statuses), ``as_of`` the day the data is read at, ``start``/``end`` the period whose new ties
+    the key findings and the timeline show. The gaps section lists every tentative item whatever
+    ``status`` counts: they are its point. ``counted`` (top level) and each section's own
+    ``counted`` say what was counted.
+    """
+    H, counted = scope(G, status, as_of, lang=lang)
+    ranking = rank_actors(G, status=status, as_of=as_of, top=None, explain=5, lang=lang)
+    findings = key_findings(G, status=status, as_of=as_of, start=start, end=end, top=3, lang=lang)
+    events = timeline_answer(H, status="all", start=start, end=end, lang=lang)
+    counts, whole = info(H), info(G)
     return {
         "title": "Security and defence partnerships: network report",
+        "counted": {**counted, "from": events["from"], "to": events["to"], "ranking_rule": RANKING_RULE},
+        "findings": findings,
         "sources": _sources(G),
-        "counts": {k: counts[k] for k in ("nodes", "edges", "by_family", "by_kind", "by_edge_type", "date_range")},
+        "counts": {**{k: counts[k] for k in ("nodes", "edges", "by_family", "by_kind", "by_edge_type", "date_range")},
+                   "in_data": {"nodes": whole["nodes"], "edges": whole["edges"]}},
         "actors": ranking,
-        "instruments": _instruments(G, lang),
-        "timeline": timeline(G, lang=lang),
-        "paths": _notable_paths(G, ranking, lang),
-        "structure": structure(G, lang=lang),
-        "gaps": _gaps(G, lang),
+        "instruments": _instruments(H, lang),
+        "timeline": events["rows"],
+        "timeline_uncertain": events["uncertain"],
+        "paths": _notable_paths(G, ranking, status, as_of, lang),
+        "structure": structure(G, as_of=as_of, status=status, lang=lang),
+        "communities": communities(G, as_of=as_of, status=status, lang=lang),
+        "gaps": _gaps(slice_as_of(G, as_date(as_of)) if as_of else G, lang),
     }
 
 
 # --- rendering --------------------------------------------------------------------------
 
 
-def _environment():
-    from jinja2 import Environment, PackageLoader, StrictUndefined
+class Raw(str):
+    """Markdown the report itself makes (an image link): the Markdown template writes it as it is."""
 
+
+# Backslash-escaped: what opens emphasis, a code span, a link or an image, a table cell; < > & become
+# entities: so no datum can open an HTML tag, a link, an image, emphasis or a code span, in
+# Python-Markdown or on GitHub. ( ) ! are harmless once [ ] are escaped; the characters that only mean
+# something at the start of a line (# + - . >) are left: the template never starts a line with a datum.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|])")
+
+
+_SPACE = re.compile(r"\s+")   # a line break inside a datum would end its table row
+# Control characters are shown as \uXXXX: HTML cannot hold them, and Python-Markdown uses \x02/\x03 itself.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
+def md_text(value) -> str:
+    """Any datum as inline Markdown that shows exactly its text: no markup, link, HTML or line break.
+
+    >>> md_text('<script>x</script> ![a](javascript:b) *c* | d')
+    '&lt;script&gt;x&lt;/script&gt; !\\\\[a\\\\](javascript:b) \\\\*c\\\\* \\\\| d'
+    """
+    if isinstance(value, Raw):
+        return value
+    if value is None:
+        return ""
+    text = "; ".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
+    text = _SPACE.sub(" ", _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _environment(html: bool = False):
+    """Markdown: every ``{{ value }}`` goes through :func:`md_text` (``finalize``); HTML: Jinja2 autoescape."""
+    options = dict(autoescape=True) if html else dict(autoescape=False, finalize=md_text)
     env = Environment(loader=PackageLoader("partnergraph.graph.present", "templates"), undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
-    env.filters["cell"] = lambda v: ("; ".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v if v is not None else "")).replace("|", "\\|").replace("\n", " ")
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, **options)
+    env.globals["kind_label"] = get_schema().kind_label
+    env.globals["edge_label"] = get_schema().edge_label
     return env
+
+
+def markdown_to_html(text: str) -> str:
+    """Python-Markdown with raw HTML switched off: an HTML tag in the text is shown, never parsed."""
+    md = markdown.Markdown(extensions=["tables", "toc", "sane_lists"], output_format="html")
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    return md.convert(text)
 
 
 def _data_uri(path: Path) -> str:
@@ -193,7 +242,7 @@ def _data_uri(path: Path) -> str:
 
 
 def figure_links(figures: dict[str, Path] | None, fmt: str, base: Path | None = None) -> dict[str, str]:
-    """Where each figure's image comes from: a (relative) path for Markdown, a data URI for HTML.
+    """Where each figure's image comes from: a (relative, URL-quoted) path for Markdown, a data URI for HTML.
 
     This is the hook diagrams use: pass ``figures={"network": Path("network.svg"), ...}`` to
     :func:`build_report`. Missing files raise FileNotFoundError naming the slot.
@@ -204,32 +253,33 @@ def figure_links(figures: dict[str, Path] | None, fmt: str, base: Path | None = 
         if not path.is_file():
             raise FileNotFoundError(f"figure {slot!r}: no file at {path}")
         if fmt == "html":
-            links[slot] = _data_uri(path)
+            links[slot] = Raw(_data_uri(path))
         else:
-            links[slot] = os.path.relpath(path, base) if base else str(path)
+            rel = os.path.relpath(path, base) if base else str(path)
+            links[slot] = Raw(quote(Path(rel).as_posix()))
     return links
 
 
 def build_report(G: nx.MultiDiGraph, fmt: str = "md", figures: dict[str, Path] | None = None, *,
-                 lang: str = "en", base: Path | None = None) -> str:
+                 lang: str = "en", base: Path | None = None, status="in-place", as_of=None, start=None,
+                 end=None) -> str:
     """The report as Markdown (``md``), self-contained HTML (``html``) or ``json`` text.
 
     ``figures`` (slot -> image file) are embedded where their slot is (see the module docstring);
     ``base`` is the folder the Markdown file will be written to, so image links are relative to it.
+    ``status``, ``as_of``, ``start``/``end``: see :func:`report_data`.
     """
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
-    data = report_data(G, lang=lang)
+    data = report_data(G, lang=lang, status=status, as_of=as_of, start=start, end=end)
     links = figure_links(figures, fmt, base)
     if fmt == "json":
         return json.dumps({**data, "figures": {k: str(v) for k, v in (figures or {}).items()}},
                           ensure_ascii=False, indent=2, default=str)
-    env = _environment()
     extra = {k: v for k, v in links.items() if k not in FIGURE_SLOTS}
-    text = env.get_template("report.md.j2").render(**data, figures=links, extra_figures=extra)
+    text = _environment().get_template("report.md.j2").render(
+        **data, figures=links, extra_figures=extra, counted_line=counted_line(data["counted"], lang), lang=lang)
     if fmt == "md":
         return text
-    import markdown
-
-    body = markdown.markdown(text, extensions=["tables", "toc", "sane_lists"], output_format="html")
-    return env.get_template("report.html.j2").render(title=data["title"], body=body)
+    body = Markup(markdown_to_html(text))   # every datum was escaped above, and raw HTML is off
+    return _environment(html=True).get_template("report.html.j2").render(title=data["title"], body=body)

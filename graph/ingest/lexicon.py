@@ -19,10 +19,11 @@ from functools import cache
 from typing import Iterable
 
 import networkx as nx
+from babel import Locale
 
-from partnergraph.graph.model.names import fold, names_of
 from partnergraph.graph.ingest.rules import get_rules
 from partnergraph.graph.ingest.text import Token, phrase_key
+from partnergraph.graph.model.names import fold, names_of
 
 MAX_NAME_WORDS = 16
 
@@ -143,8 +144,6 @@ def _by_name(by_id: dict[str, Entry], names: list[str]) -> Entry | None:
 
 @cache
 def _territories() -> tuple[dict[str, str], dict[str, str]]:
-    from babel import Locale
-
     def alpha(locale: str) -> dict[str, str]:
         return {k: v for k, v in Locale(locale).territories.items() if len(k) == 2 and k.isalpha()}
 

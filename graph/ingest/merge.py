@@ -29,9 +29,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import networkx as nx
+import yaml
+from ruamel.yaml import YAML  # round-trip YAML, only for merging (keeps comments and layout)
 
 from partnergraph.graph.ingest.review import (
-    DIFFERENCE_FIELDS, NODE_SECTIONS, _existing_edge, _existing_node, _name_index, _new_evidence,
+    DIFFERENCE_FIELDS,
+    NODE_SECTIONS,
+    _existing_edge,
+    _existing_node,
+    _name_index,
+    _new_evidence,
 )
 from partnergraph.graph.model.build import load_graph
 from partnergraph.graph.model.dataset import DATA_SUFFIXES, DatasetError, data_files, load_dataset
@@ -93,8 +100,6 @@ class _Target:
 
 
 def _yaml():
-    from ruamel.yaml import YAML  # round-trip YAML, only for merging (keeps comments and layout)
-
     y = YAML()
     y.preserve_quotes = True
     y.width = 4096
@@ -130,7 +135,6 @@ def _plain(record: dict) -> dict:
 
 def read_candidates(path: Path) -> dict:
     """The candidates file as a mapping, its shape checked: every record names what merge needs."""
-    import yaml
 
     try:
         data = yaml.safe_load(path.read_text("utf-8"))

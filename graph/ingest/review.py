@@ -100,8 +100,6 @@ def _existing_node(record: dict, G: nx.MultiDiGraph, index: dict) -> str | None:
 
 
 def _actor_kinds() -> set[str]:
-    from partnergraph.graph.model.schema import get_schema
-
     return set(get_schema().kinds_of("actor"))
 
 
@@ -121,3 +119,4 @@ def _new_evidence(have: list[dict], new: list[dict]) -> list[dict]:
 
 
 from partnergraph.graph.ingest.merge import MergeError, merge_candidates  # noqa: E402,F401  (re-exported)
+from partnergraph.graph.model.schema import get_schema

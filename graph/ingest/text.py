@@ -19,8 +19,11 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from partnergraph.graph.model.names import fold
+import pysbd
+
+from partnergraph.graph.ingest.dates import header_date
 from partnergraph.graph.ingest.rules import get_rules
+from partnergraph.graph.model.names import fold
 
 HEADER_KEYS: dict[str, str] = get_rules()["header_keys"]  # header key (case-folded) -> Article field
 _HEADER_LINE = re.compile(r"^\s*([^:\n]{2,20}?)\s*:\s*(\S.*?)\s*$")
@@ -101,8 +104,6 @@ def parse_article(text: str, path: str = "<text>", lang: str = "auto") -> Articl
     header, body_start = _read_header(text)
     article = Article(path=path, text=text, body_start=body_start, **header)
     if header.get("date"):
-        from partnergraph.graph.ingest.dates import header_date
-
         article.date = header_date(header["date"])
     if lang == "auto":
         lang = header.get("lang") or detect_language(article.body)
@@ -141,8 +142,6 @@ def detect_language(text: str) -> str:
 
 @cache
 def _segmenter():
-    import pysbd
-
     return pysbd.Segmenter(language="en", clean=False, char_span=True)
 
 

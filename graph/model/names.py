@@ -9,6 +9,7 @@ Matching folds case and diacritics, so "Viet Nam", "Vietnam", "VN",
 
 from __future__ import annotations
 
+import difflib
 import unicodedata
 
 import networkx as nx
@@ -74,8 +75,6 @@ def resolve(G: nx.MultiDiGraph, query: str) -> str:
 
 
 def _suggest(G: nx.MultiDiGraph, wanted: str) -> list[str]:
-    import difflib
-
     names = {fold(n): n for _, a in G.nodes(data=True) for n in names_of(a)}
     return [names[m] for m in difflib.get_close_matches(wanted, list(names), n=3, cutoff=0.6)]
 

@@ -17,7 +17,6 @@ source records that have no ``file``, so quotes are not checked against texts.
 True
 
 From the shell (no click, no partnergraph CLI needed)::
-
     python -m partnergraph.graph.model.synthetic --size small --out /tmp/pg-small
     partnergraph info --data /tmp/pg-small
 """

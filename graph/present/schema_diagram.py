@@ -17,6 +17,8 @@ import os
 import tempfile
 from pathlib import Path
 
+import pydot
+
 from partnergraph.graph.model.schema import Schema, get_schema
 from partnergraph.graph.present.style import FONT, kind_colour  # the colours of the network pictures
 
@@ -51,7 +53,6 @@ def _family_label(schema: Schema, family: str, lang: str) -> str:
 
 def schema_dot(schema: Schema | None = None, lang: str = "en"):
     """The schema as a pydot graph: one node per family, one edge per family pair listing the edge types."""
-    import pydot
 
     schema = schema or get_schema()
     dot = pydot.Dot(graph_type="digraph", rankdir="LR", nodesep="0.8", ranksep="1.6", pad="0.3")

@@ -7,6 +7,7 @@ import re
 from typing import IO
 
 import networkx as nx
+import pydot
 
 from partnergraph.graph.readwrite.encoding import decoded, encoded, read_text
 
@@ -50,8 +51,6 @@ def _quoted(text: str) -> str:
 
 
 def _from_dot(text: str) -> nx.MultiDiGraph:
-    import pydot
-
     [P] = pydot.graph_from_dot_data(text)
     H = nx.MultiDiGraph()
     for node in P.get_nodes():

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import csv
 from datetime import date
 from pathlib import Path
 
 import networkx as nx
 
+from partnergraph.graph.model.propgraph import (
+    edge_properties,
+    node_labels,
+    node_properties,
+    relationship_type,
+    source_properties,
+)
 from partnergraph.graph.readwrite.output import make_folder, open_output
-
+from partnergraph.graph.stores.neo4j.model import EVIDENCE_TYPE, MARKER_LABEL, SOURCE_LABEL
 
 # --- neo4j-admin CSV -------------------------------------------------------------------------------
 #
@@ -57,7 +65,6 @@ def _csv_cell(value) -> str:
 
 def _write_table(path, fixed: list[tuple[str, str]], rows: list[tuple[list, dict]]) -> None:
     """Write a CSV with fixed leading columns (header, values per row) and typed property columns."""
-    import csv
 
     names = sorted({k for _, props in rows for k in props})
     typed = []
@@ -75,13 +82,10 @@ def write_neo4j_csv(G: nx.MultiDiGraph, folder) -> list:
     """Write nodes.csv, sources.csv, relationships.csv and evidence.csv for ``neo4j-admin database import``.
 
     Load with::
-
         neo4j-admin database import full neo4j --array-delimiter=U+001F --multiline-fields=true \\
             --nodes=nodes.csv --nodes=sources.csv --relationships=relationships.csv \\
             --relationships=evidence.csv
     """
-    from partnergraph.graph.stores.neo4j_store import EVIDENCE_TYPE, MARKER_LABEL, SOURCE_LABEL
-    from partnergraph.graph.model.propgraph import edge_properties, node_labels, node_properties, relationship_type, source_properties
 
     folder = make_folder(folder)  # created if missing (not its parents): OutputError otherwise
     nodes, evidence = [], []
@@ -119,7 +123,6 @@ def load_csv_statements(folder, base_url: str) -> list[tuple[str, dict]]:
     serve the folder over HTTP, or put the files in the server's import folder and pass
     ``file:///``. Types come from the header; labels and types from the rows.
     """
-    import csv
     folder = Path(folder)
     statements = []
 

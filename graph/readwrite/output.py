@@ -1,7 +1,6 @@
 """The one way partnergraph writes an output file: it is written whole, or not at all and you are told.
 
 Use :func:`write_output` for data in hand, :func:`open_output` when a library writes to a file object::
-
     size = write_output("report.html", html)              # str (UTF-8) or bytes; returns bytes written
     with open_output("graph.graphml") as out:             # a binary file object
         nx.write_graphml(G, out)

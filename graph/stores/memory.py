@@ -54,11 +54,7 @@ class MemoryStore:
         return None
 
     def shortest_paths(self, source: str, target: str, query: PathQuery) -> list[Path]:
-        return find_paths(
-            self.graph(), source, target, all_paths=query.all_paths, k=query.k, max_hops=query.max_hops,
-            via=list(query.via), avoid=list(query.avoid), as_of=query.as_of, actors_only=query.actors_only,
-            directed=query.directed, status=query.status if query.status is not None else "in-place", strict=query.strict,
-        )
+        return search_paths(self.graph(), source, target, query)
 
     def cypher(self, query: str, params: dict | None = None, *, write: bool = False,
                timeout: float | None = None) -> tuple[list[str], list[list]]:
@@ -75,3 +71,12 @@ class MemoryStore:
         if self._embedded is not None:
             self._embedded.close()
             self._embedded = None
+
+
+def search_paths(G: nx.MultiDiGraph, source: str, target: str, query: PathQuery) -> list[Path]:
+    """The networkx search's answer to a path question (any store that has the graph in memory)."""
+    return find_paths(
+        G, source, target, all_paths=query.all_paths, k=query.k, max_hops=query.max_hops,
+        via=list(query.via), avoid=list(query.avoid), as_of=query.as_of, actors_only=query.actors_only,
+        directed=query.directed, status=query.status if query.status is not None else "in-place", strict=query.strict,
+    )

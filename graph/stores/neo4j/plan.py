@@ -38,15 +38,13 @@ CREATE (n)-[:`EVIDENCED_BY` {quote: row.props.evidence_quotes[i], position: i}]-
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Iterator
 
 import networkx as nx
 
+from partnergraph.graph.model.dataset import without_gc
 from partnergraph.graph.model.propgraph import edge_properties, node_labels, node_properties, relationship_type, source_properties
 from partnergraph.graph.stores.neo4j.model import EVIDENCE_TYPE, MARKER_LABEL, SOURCE_LABEL, kind_labels, quoted
 
@@ -142,20 +140,10 @@ def load_plan(G: nx.MultiDiGraph) -> list[Statement]:
     >>> sum(len(s.rows) for s in plan if s.what.startswith("relationships"))
     50
     """
-    with _gc_paused():  # hundreds of thousands of small dicts: the cyclic GC would rescan them again and again
+    with without_gc():  # hundreds of thousands of small dicts: the cyclic GC would rescan them again and again
         return _load_plan(G)
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector (building rows makes no cycles; on medium graphs it halves the time)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _load_plan(G: nx.MultiDiGraph) -> list[Statement]:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import networkx as nx
 
-from partnergraph.graph.analysis.paths import Path, find_paths
+from partnergraph.graph.analysis.paths import Path
 from partnergraph.graph.stores.base import PathQuery, native_path_query
+from partnergraph.graph.stores.memory import search_paths
 from partnergraph.graph.stores.neo4j.connection import Neo4jConnection, Neo4jSettings, connect
 from partnergraph.graph.stores.neo4j.load import LoadReport, load, wipe
 from partnergraph.graph.stores.neo4j.model import MARKER_LABEL, SOURCE_LABEL, quoted
@@ -84,11 +85,7 @@ class Neo4jStore:
         if native_path_query(query):
             return neo4j_shortest_paths(self.connection, source, target, all_paths=query.all_paths,
                                         max_hops=query.max_hops, directed=query.directed)
-        return find_paths(
-            self.graph(), source, target, all_paths=query.all_paths, k=query.k, max_hops=query.max_hops,
-            via=list(query.via), avoid=list(query.avoid), as_of=query.as_of, actors_only=query.actors_only,
-            directed=query.directed, status=query.status if query.status is not None else "in-place", strict=query.strict,
-        )
+        return search_paths(self.graph(), source, target, query)
 
     def cypher(self, query: str, params: dict | None = None, *, write: bool = False,
                timeout: float | None = None) -> tuple[list[str], list[list]]:

@@ -104,3 +104,25 @@ def test_cli_writes_the_reasons_and_conflicts_into_the_candidates_file(tmp_path)
     written = yaml.safe_load(out.read_text("utf-8"))
     assert any(r["review"].get("not_linked") for r in written["instruments"])
     assert any(r["review"].get("conflicts") for r in written["relations"])
+
+
+def test_after_ingest_and_merge_the_status_change_keeps_both_statements(tmp_path):
+    """End to end: an article says 'not yet' where the dataset says 'interest expressed'; ingest proposes a
+    conflict, merge keeps the record's own statement and adds the new one to its history with its source."""
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(seed_path(), data, ignore=shutil.ignore_patterns("__init__.py", "__pycache__"))
+    article = _write(tmp_path, "vn.txt", NOT_YET)
+    candidates = tmp_path / "candidates.yaml"
+    runner = CliRunner()
+    result = runner.invoke(cli, ["ingest", str(article), "-o", str(candidates), "--data", str(data)])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(cli, ["merge", str(candidates), "--into", str(data)])
+    assert result.exit_code == 0, result.output
+    after = load_graph([data])
+    edge = after.edges["viet-nam", "eu-training-missions-africa", "viet-nam--participates_in--eu-training-missions-africa"]
+    assert edge["status"] == "interested"  # never overwritten
+    statements = [h for h in edge.get("history", []) if h.get("field") == "status"]
+    assert [h["value"] for h in statements] == ["not_yet"], edge.get("history")
+    assert "not yet taken part" in statements[0]["quote"]

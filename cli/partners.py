@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from partnergraph.graph.model.schema import get_schema
+
 from .common import UserError, data_option, emit, emit_json, format_option, lang_option, load, resolve
 from .options import as_of_option, echo_counted, status_option, strict_needs_as_of, strict_option
 
@@ -65,12 +67,13 @@ def partners(name, status, as_of, strict, kind, data, fmt, lang):
         emit(rows, fmt, ["partner", "kind", "through", "since", "tentative", "flags", "evidence", "sources"])
         return
     words = _WORDS[lang]
+    schema = get_schema()
     click.echo(words["partners"].format(name=result["actor"], n=len(rows)))
     for row in rows:
         click.echo()
         mark = words["tentative"] if row["tentative"] else ""
         click.secho(f"{row['partner']}", bold=True, nl=False)
-        click.echo(f"  ({row['kind']}){mark}" + (words["since"].format(date=row["since"]) if row["since"] else ""))
+        click.echo(f"  ({schema.kind_label(row['kind'], lang)}){mark}" + (words["since"].format(date=row["since"]) if row["since"] else ""))
         for tie in row["through"]:
             click.echo(f"  · {tie}")
         for flag in row["flags"]:

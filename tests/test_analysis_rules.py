@@ -211,7 +211,7 @@ def test_cli_partners():
                  "“Including the Agreement signed today with Viet Nam” [eu-press-2019-10-17]"):
         assert text in out, text
     out = run("partners", "EU", "--status", "all").output
-    assert "Japan  (state)  [only tentative]" in out and "(Partnership; sought)" in out
+    assert "Japan  (State)  [only tentative]" in out and "(Partnership; sought)" in out
     result = run("partners", "EU", "--format", "csv", "--kind", "state")
     assert result.stdout.splitlines()[0] == "partner,kind,through,since,tentative,flags,evidence,sources"
     rows = json.loads(run("partners", "VN", "--format", "json", "--lang", "vi").output)["rows"]

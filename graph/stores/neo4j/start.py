@@ -240,7 +240,8 @@ def start(name: str = "default", opts: ServerOptions | None = None, *, timeout: 
                     f"instance '{inst.name}' has a database but no stored credentials ({inst.credentials_file})",
                     f"start it afresh (deletes its data): scripts/neo4j-local start --name {inst.name} --fresh",
                 )
-            password = secrets.token_urlsafe(24)
+            # A letter first: neo4j-admin reads an argument that starts with '-' as an option (about 1 start in 64).
+            password = "p" + secrets.token_urlsafe(24)
             info(f"new instance '{inst.name}': setting a random initial password for user '{USERNAME}'")
             set_initial_password(inst, version, java, password)
             creds = {"username": USERNAME, "password": password, "created_at": time.time(), "version": version}

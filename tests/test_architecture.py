@@ -1,7 +1,7 @@
 """Guard rails for the layout: what a newcomer relies on when changing the code.
 
 * the import rule (``cli -> graph``; inside graph ``present, readwrite, stores, ingest ->
-  analysis -> model``, never back), checked by import-linter with ``.importlinter``;
+  analysis -> model``, never back), checked by import-linter with the ``[tool.importlinter]`` table of ``pyproject.toml``;
 * every module of the library and the CLI imports;
 * no module in ``graph/`` over 500 lines, and no function-local import in ``graph/`` unless
   a comment on the line above says why (``# lazy: ...``, a measured start-up cost);
@@ -43,7 +43,7 @@ def test_every_module_imports(name):
 
 def test_imports_follow_the_layers():
     lint = shutil.which("lint-imports") or str(Path(sys.executable).with_name("lint-imports"))
-    result = subprocess.run([lint, "--config", str(ROOT / ".importlinter"), "--no-cache"],
+    result = subprocess.run([lint, "--config", str(ROOT / "pyproject.toml"), "--no-cache"],
                             cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
 

@@ -56,20 +56,24 @@ def reference_actors(G) -> nx.Graph:
 
 
 def reference_scores(U: nx.Graph, measure: str, sample=None, seed=0) -> dict:
-    if measure == "degree":
-        return dict(U.degree())
-    if measure == "weighted_degree":
-        return dict(U.degree(weight="weight"))
-    if measure == "betweenness":
-        return nx.betweenness_centrality(U, k=sample, seed=seed if sample else None)
-    if measure == "closeness":
-        return nx.closeness_centrality(U)
-    if measure == "pagerank":
-        return nx.pagerank(U, weight="weight")
-    values = dict.fromkeys(U, 0.0)
+    """networkx's answer (the library's networkx engine, itself checked against networkx's functions below)."""
+    return scores(U, measure, sample=sample, seed=seed, engine="networkx")
+
+
+def _largest_component_eigenvector(U: nx.Graph) -> dict:
     largest = U.subgraph(max(nx.connected_components(U), key=len))
-    values.update(nx.eigenvector_centrality_numpy(largest, weight="weight"))
-    return values
+    return {**dict.fromkeys(U, 0.0), **nx.eigenvector_centrality_numpy(largest, weight="weight")}
+
+
+#: Each measure as networkx computes it, called directly.
+NETWORKX_CALLS = {
+    "degree": lambda U: dict(U.degree()),
+    "weighted_degree": lambda U: dict(U.degree(weight="weight")),
+    "betweenness": nx.betweenness_centrality,
+    "closeness": nx.closeness_centrality,
+    "eigenvector": _largest_component_eigenvector,
+    "pagerank": lambda U: nx.pagerank(U, weight="weight"),
+}
 
 
 def ranked_scores(result) -> dict:
@@ -119,8 +123,19 @@ def awkward_graph() -> nx.Graph:
 @pytest.mark.parametrize("measure", MEASURES)
 def test_any_networkx_graph_is_converted_and_scored_like_networkx(measure):
     U = awkward_graph()
-    assert scores(U, measure) == pytest.approx(reference_scores(U, measure), abs=1e-9)
-    assert scores(U, measure, engine="networkx") == pytest.approx(reference_scores(U, measure), abs=1e-12)
+    expected = NETWORKX_CALLS[measure](U)
+    assert scores(U, measure) == pytest.approx(expected, abs=1e-9)
+    assert scores(U, measure, engine="networkx") == pytest.approx(expected, abs=1e-12)
+
+
+def test_the_table_of_networkx_calls_covers_every_measure():
+    assert set(NETWORKX_CALLS) == set(MEASURES)
+
+
+def test_eigenvector_of_a_graph_without_links_is_zero_everywhere():
+    U = nx.Graph()
+    U.add_nodes_from("abc")
+    assert scores(U, "eigenvector") == scores(U, "eigenvector", engine="networkx") == dict.fromkeys("abc", 0.0)
 
 
 def test_analysis_graph_is_the_reference_graph_with_its_arrays_kept(tiny):

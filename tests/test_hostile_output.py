@@ -5,6 +5,7 @@ a FIFO, a symlink, no permission), and the escaping of CSV, terminal and Markdow
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import os
 import stat
@@ -18,6 +19,7 @@ from click.testing import CliRunner
 
 from partnergraph.cli.main import INTERNAL_ERROR_EXIT, cli
 from partnergraph.graph.readwrite.escape import csv_cell, markdown, terminal
+from partnergraph.graph.readwrite import output
 from partnergraph.graph.readwrite.output import OutputError, open_output, write_output
 
 pytestmark = pytest.mark.timeout(120)
@@ -168,6 +170,26 @@ def test_no_permission_is_a_clear_error(tmp_path):
     finally:
         folder.chmod(0o755)
     assert list(folder.iterdir()) == []
+
+
+@pytest.mark.parametrize("code", sorted({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EACCES, errno.EPERM, errno.EROFS,
+                                          errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EIO}))
+def test_every_refusal_of_the_system_is_one_line_naming_the_file_and_leaves_it_whole(tmp_path, monkeypatch, code):
+    target = tmp_path / "out.json"
+    target.write_text("old")
+
+    def refuse(*args, **kwargs):
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(output.tempfile, "mkstemp", refuse)
+    with pytest.raises(OutputError) as caught:
+        write_output(target, "new")
+    message = str(caught.value)
+    assert message.startswith(f"{target}: ") and "\n" not in message and len(message) > len(f"{target}: ") + 10
+    assert "{" not in message  # every placeholder filled
+    assert target.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["out.json"]
+    if code not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EISDIR, errno.EIO):
+        assert str(tmp_path) in message  # the folder it could not write in
 
 
 def test_broken_pipe_exits_quietly():

@@ -116,11 +116,14 @@ def test_merge_keeps_file_and_folder_modes(tmp_path):
     assert not [p for p in tmp_path.iterdir() if ".partnergraph-new" in p.name or ".partnergraph-old" in p.name]
 
 
-def test_a_conflict_is_kept_beside_the_record_never_over_it(tmp_path):
-    """The status-change case: a new source says 'not yet' where the record says 'interest expressed'."""
+NEW_QUOTE = {"source": "new-report", "quote": "has not yet taken part"}
+
+
+def _status_change(tmp_path: Path, statement) -> tuple[Path, dict, Path]:
+    """A seed copy, its 'interested' relation and a candidate file from a new source that says 'not yet':
+    ``statement(rel)`` gives the candidate's blocks (besides its source) that say so."""
     data = _seed_copy(tmp_path)
-    G = load_dataset([data])
-    rel = next(r for r in G.relations if r.get("status") == "interested")
+    rel = next(r for r in load_dataset([data]).relations if r.get("status") == "interested")
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "b.txt").write_text("Viet Nam has not yet taken part in such missions.", "utf-8")
@@ -128,16 +131,21 @@ def test_a_conflict_is_kept_beside_the_record_never_over_it(tmp_path):
     cand.write_text(yaml.safe_dump({
         "sources": [{"id": "new-report", "title": "A report", "publisher": "Desk", "published": "2024",
                      "language": "en", "file": "b.txt"}],
-        "conflicts": [{"of": rel["id"], "field": "status", "value": "not_yet",
-                       "evidence": [{"source": "new-report", "quote": "has not yet taken part"}]}],
+        **statement(rel),
     }), "utf-8")
+    return data, rel, cand
+
+
+def test_a_conflict_is_kept_beside_the_record_never_over_it(tmp_path):
+    """The status-change case: a new source says 'not yet' where the record says 'interest expressed'."""
+    data, rel, cand = _status_change(tmp_path, lambda rel: {
+        "conflicts": [{"of": rel["id"], "field": "status", "value": "not_yet", "evidence": [NEW_QUOTE]}]})
     result = CliRunner().invoke(cli, ["merge", str(cand), "--into", str(data)])
     assert result.exit_code == 0 and "1 conflicting statement(s) kept in history" in result.output, result.output
     after = next(r for r in load_dataset([data]).relations if r["id"] == rel["id"])
     assert after["status"] == "interested"  # the record's own statement is not overwritten
-    assert after["evidence"] == rel["evidence"] + [{"source": "new-report", "quote": "has not yet taken part"}]
-    assert after["history"] == [{"field": "status", "value": "not_yet", "source": "new-report",
-                                 "quote": "has not yet taken part"}]
+    assert after["evidence"] == rel["evidence"] + [NEW_QUOTE]
+    assert after["history"] == [{"field": "status", "value": "not_yet", **NEW_QUOTE}]
 
 
 # --- atomicity: stop after every step -----------------------------------------------------------
@@ -213,26 +221,16 @@ def test_merge_stopped_after_any_step_leaves_the_old_or_the_new_dataset(tmp_path
 def test_a_linked_candidate_with_another_status_keeps_both_statements(tmp_path):
     """The status-change case as ingest writes it: a relation linked to an existing edge, with the new
     status on the candidate (and a review.conflicts note). Nothing is dropped, nothing overwritten."""
-    data = _seed_copy(tmp_path)
-    rel = next(r for r in load_dataset([data]).relations if r.get("status") == "interested")
-    folder = tmp_path / "in"
-    folder.mkdir()
-    (folder / "b.txt").write_text("Viet Nam has not yet taken part in such missions.", "utf-8")
-    cand = folder / "cand.yaml"
-    cand.write_text(yaml.safe_dump({
-        "sources": [{"id": "new-report", "title": "A report", "publisher": "Desk", "published": "2024",
-                     "language": "en", "file": "b.txt"}],
-        "relations": [{"from": rel["from"], "type": rel["type"], "to": rel["to"], "status": "not_yet",
-                       "evidence": [{"source": "new-report", "quote": "has not yet taken part"}],
-                       "review": {"links_to": rel["id"], "conflicts": [{"field": "status", "dataset": "interested",
-                                                                         "candidate": "not_yet", "keep": "both"}]}}],
-    }), "utf-8")
+    data, rel, cand = _status_change(tmp_path, lambda rel: {"relations": [{
+        "from": rel["from"], "type": rel["type"], "to": rel["to"], "status": "not_yet", "evidence": [NEW_QUOTE],
+        "review": {"links_to": rel["id"],
+                   "conflicts": [{"field": "status", "dataset": "interested", "candidate": "not_yet", "keep": "both"}]}}]})
     counts = merge_candidates(cand, data)
     assert counts["conflicts"] == 1 and counts["evidence"] == 1
     after = next(r for r in load_dataset([data]).relations if r["id"] == rel["id"])
     assert after["status"] == "interested"
-    assert after["history"] == [{"field": "status", "value": "not_yet", "source": "new-report", "quote": "has not yet taken part"}]
-    assert {"source": "new-report", "quote": "has not yet taken part"} in after["evidence"]
+    assert after["history"] == [{"field": "status", "value": "not_yet", **NEW_QUOTE}]
+    assert NEW_QUOTE in after["evidence"]
     # onto an overlay, the base's record cannot change: counted and said, not silently dropped
     result = CliRunner().invoke(cli, ["merge", str(cand), "--into", str(tmp_path / "mine"), "--base", "seed"])
     assert result.exit_code == 0 and "1 conflict(s) about records of the base" in result.stderr, result.output

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from partnergraph.graph.model.names import fold
 from partnergraph.graph.ingest.recognise import Mention
+from partnergraph.graph.ingest.lexicon import Referent
 from partnergraph.graph.ingest.kinds import BLOCS, EVENT_KINDS, ORGANISATIONS, KindGroup, compatible, located
 
 MAX_EVIDENCE = 3
@@ -15,16 +16,9 @@ __all__ = ["BLOCS", "EVENT_KINDS", "ORGANISATIONS", "KindGroup", "compatible", "
 
 
 @dataclass
-class Cand:
+class Cand(Referent):
     """A candidate node: linked to an existing one (``node_id``) or new."""
 
-    family: str
-    kind: str
-    name: str
-    node_id: str | None = None
-    name_vi: str | None = None
-    short_name: str | None = None
-    iso: str | None = None
     evidence: list[str] = field(default_factory=list)
     confidence: float = 0.5
     reason: str = ""

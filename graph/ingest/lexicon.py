@@ -29,8 +29,8 @@ MAX_NAME_WORDS = 16
 
 
 @dataclass
-class Entry:
-    """A name's referent: an existing node (``node_id``) or what a new node would be."""
+class Referent:
+    """What a name refers to: an existing node (``node_id``) or what a new node would be."""
 
     family: str  # actor, instrument or place
     kind: str
@@ -39,6 +39,12 @@ class Entry:
     name_vi: str | None = None
     short_name: str | None = None
     iso: str | None = None
+
+
+@dataclass
+class Entry(Referent):
+    """A name the lexicon knows, and where it knows it from."""
+
     origin: str = "dataset"  # dataset, cldr, rules
     extra: dict = field(default_factory=dict)
 

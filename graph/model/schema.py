@@ -62,25 +62,24 @@ class EdgeStyle:
     colour: str
 
 
+def _block(key: str) -> property:
+    return property(lambda self: self.raw[key], doc=f"The {key} block of schema.yaml (name -> spec).")
+
+
+def _label(block: dict[str, dict], name: str, lang: str) -> str:
+    """The English or Vietnamese label of an entry of a block; its own name when it has none."""
+    return block.get(name, {}).get("label_vi" if lang == "vi" else "label", name)
+
+
 @dataclass(frozen=True, eq=False)
 class Schema:
     raw: dict[str, Any]
 
-    @property
-    def node_kinds(self) -> dict[str, dict]:
-        return self.raw["node_kinds"]
-
-    @property
-    def families(self) -> dict[str, dict]:
-        return self.raw["families"]
-
-    @property
-    def statuses(self) -> dict[str, dict]:
-        return self.raw["statuses"]
-
-    @property
-    def domains(self) -> dict[str, dict]:
-        return self.raw["domains"]
+    # schema.yaml's top-level blocks, read as they are (name -> spec)
+    node_kinds = _block("node_kinds")
+    families = _block("families")
+    statuses = _block("statuses")
+    domains = _block("domains")
 
     @property
     def edge_types(self) -> dict[str, EdgeType]:
@@ -105,8 +104,7 @@ class Schema:
         return bool(et) and from_kind in et.from_kinds and to_kind in et.to_kinds
 
     def kind_label(self, kind: str, lang: str = "en") -> str:
-        spec = self.node_kinds.get(kind, {})
-        return spec.get("label_vi" if lang == "vi" else "label", kind)
+        return _label(self.node_kinds, kind, lang)
 
     def edge_label(self, edge_type: str, lang: str = "en") -> str:
         et = self.edge_types.get(edge_type)
@@ -115,16 +113,13 @@ class Schema:
         return et.label_vi if lang == "vi" else et.label
 
     def status_label(self, status: str, lang: str = "en") -> str:
-        spec = self.statuses.get(status, {})
-        return spec.get("label_vi" if lang == "vi" else "label", status)
+        return _label(self.statuses, status, lang)
 
     def domain_label(self, domain: str, lang: str = "en") -> str:
-        spec = self.domains.get(domain, {})
-        return spec.get("label_vi" if lang == "vi" else "label", domain)
+        return _label(self.domains, domain, lang)
 
     def family_label(self, family: str, lang: str = "en") -> str:
-        spec = self.families.get(family, {})
-        return spec.get("label_vi" if lang == "vi" else "label", family)
+        return _label(self.families, family, lang)
 
     def in_place(self, status: str | None) -> bool:
         """Whether a tie of this status exists (signed, ongoing, ...) rather than being tentative.

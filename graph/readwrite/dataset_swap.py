@@ -146,6 +146,24 @@ def recover(target: Path, readers_only: bool = False) -> str | None:
     return None
 
 
+@contextlib.contextmanager
+def _replacing(target: Path):
+    """Hold the lock of ``target``, finish or undo an interrupted replacement, and give the build
+    folder's path beside it (one at a time: the lock keeps other writers out)."""
+    with locked(target):
+        recover(target)
+        yield sibling(target, NEW_SUFFIX)
+
+
+def _copy_missing(copies: dict[Path, Path] | None, into: Path, steps: Steps) -> None:
+    """Copy each file of ``copies`` (relative path -> file) into ``into`` unless it is there already."""
+    for rel, origin in (copies or {}).items():
+        dest = into / rel
+        if not dest.exists():
+            write_file(dest, Path(origin).read_bytes())
+            steps(f"copy {rel}")
+
+
 def replace_folder(target: Path, files: dict[Path, bytes], check: Callable[[Path], None],
                    copies: dict[Path, Path] | None = None, steps: Steps | None = None) -> None:
     """Make ``target`` (a folder, existing or not) its old content plus ``files`` (relative path ->
@@ -153,50 +171,53 @@ def replace_folder(target: Path, files: dict[Path, bytes], check: Callable[[Path
 
     ``check`` raises to refuse; then nothing changes. Modes of existing files and of the folder are kept.
     """
-    target = Path(target)
-    steps = steps or Steps()
-    new = sibling(target, NEW_SUFFIX)
-    with locked(target):
-        recover(target)
+    target, steps = Path(target), steps or Steps()
+    with _replacing(target) as new:
         try:
-            if target.exists():
-                shutil.copytree(target, new, symlinks=True)
-            else:
-                new.mkdir()
-                os.chmod(new, default_mode() | ((default_mode() & 0o444) >> 2))  # rwx where rw
-            steps("copy the dataset into a new folder")
-            for rel, origin in (copies or {}).items():
-                dest = new / rel
-                if not dest.exists():
-                    write_file(dest, Path(origin).read_bytes())
-                    steps(f"copy {rel}")
-            for rel, data in files.items():
-                write_file(new / rel, data)
-                steps(f"write {rel}")
-            for folder in {(new / rel).parent for rel in [*files, *(copies or {})]} | {new}:
-                _fsync_dir(folder)
+            _build_folder(target, new, files, copies, steps)
             check(new)
         except BaseException:
             shutil.rmtree(new, ignore_errors=True)
             raise
-        if not target.exists():
-            os.rename(new, target)
-            steps("rename the new folder into place")
-        elif _exchange(new, target):
-            steps("swap the new folder with the old one")
-            shutil.rmtree(new)  # now the old dataset
-            steps("remove the old folder")
-        else:
-            journal = sibling(target, JOURNAL_SUFFIX)
-            write_file(journal, b"swap\n")
-            steps("write the journal")
-            os.rename(target, sibling(target, OLD_SUFFIX))
-            steps("move the old folder aside")
-            os.rename(new, target)
-            steps("rename the new folder into place")
-            recover(target)
-            steps("remove the old folder and the journal")
+        _swap_in(new, target, steps)
         _fsync_dir(target.parent)
+
+
+def _build_folder(target: Path, new: Path, files: dict[Path, bytes], copies: dict[Path, Path] | None,
+                  steps: Steps) -> None:
+    if target.exists():
+        shutil.copytree(target, new, symlinks=True)
+    else:
+        new.mkdir()
+        os.chmod(new, default_mode() | ((default_mode() & 0o444) >> 2))  # rwx where rw
+    steps("copy the dataset into a new folder")
+    _copy_missing(copies, new, steps)
+    for rel, data in files.items():
+        write_file(new / rel, data)
+        steps(f"write {rel}")
+    for folder in {(new / rel).parent for rel in [*files, *(copies or {})]} | {new}:
+        _fsync_dir(folder)
+
+
+def _swap_in(new: Path, target: Path, steps: Steps) -> None:
+    """Put the built folder in place of ``target``: one exchange call, or two renames behind a journal."""
+    if not target.exists():
+        os.rename(new, target)
+        steps("rename the new folder into place")
+    elif _exchange(new, target):
+        steps("swap the new folder with the old one")
+        shutil.rmtree(new)  # now the old dataset
+        steps("remove the old folder")
+    else:
+        journal = sibling(target, JOURNAL_SUFFIX)
+        write_file(journal, b"swap\n")
+        steps("write the journal")
+        os.rename(target, sibling(target, OLD_SUFFIX))
+        steps("move the old folder aside")
+        os.rename(new, target)
+        steps("rename the new folder into place")
+        recover(target)
+        steps("remove the old folder and the journal")
 
 
 def replace_file(target: Path, data: bytes, check: Callable[[Path], None], copies: dict[Path, Path] | None = None,
@@ -205,11 +226,8 @@ def replace_file(target: Path, data: bytes, check: Callable[[Path], None], copie
 
     ``check`` receives a path to the new content in a scratch folder beside it.
     """
-    target = Path(target)
-    steps = steps or Steps()
-    scratch = sibling(target, NEW_SUFFIX)
-    with locked(target):
-        recover(target)
+    target, steps = Path(target), steps or Steps()
+    with _replacing(target) as scratch:
         try:
             scratch.mkdir()
             for rel, origin in (copies or {}).items():
@@ -224,11 +242,7 @@ def replace_file(target: Path, data: bytes, check: Callable[[Path], None], copie
             check(scratch / target.name)
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
-        for rel, origin in (copies or {}).items():
-            dest = target.parent / rel
-            if not dest.exists():
-                write_file(dest, Path(origin).read_bytes())
-                steps(f"copy {rel}")
+        _copy_missing(copies, target.parent, steps)
         write_file(target, data)
         steps(f"write {target.name}")
 

@@ -52,31 +52,27 @@ class OutputError(OSError):
         return f"{self.target}: {self.message}"
 
 
+# What each refusal of the system means for the user; {folder} is the folder the file goes in.
+_REASONS = {
+    errno.ENOSPC: "no space left on the device; nothing was written",
+    errno.EDQUOT: "disk quota exceeded; nothing was written",
+    errno.EFBIG: "the file would be larger than allowed (file size limit); nothing was written",
+    errno.EACCES: "no permission to write in {folder}; choose another place or fix the permissions",
+    errno.EPERM: "no permission to write in {folder}; choose another place or fix the permissions",
+    errno.EROFS: "{folder} is on a read-only file system",
+    errno.ENOTDIR: "{folder} is not a folder",
+    errno.EISDIR: "is a folder; give a file name",
+    errno.ENXIO: "is a FIFO (named pipe) that no program is reading; start the reader first",
+    errno.EPIPE: "the program reading this pipe closed it",
+}
+
+
 def _reason(exc: OSError, target: str, folder: str) -> str:
-    code = exc.errno
-    if code == errno.ENOSPC:
-        return "no space left on the device; nothing was written"
-    if code == errno.EDQUOT:
-        return "disk quota exceeded; nothing was written"
-    if code == errno.EFBIG:
-        return "the file would be larger than allowed (file size limit); nothing was written"
-    if code in (errno.EACCES, errno.EPERM):
-        return f"no permission to write in {folder}; choose another place or fix the permissions"
-    if code == errno.EROFS:
-        return f"{folder} is on a read-only file system"
-    if code == errno.ENOENT:
-        if os.path.isdir(folder):
-            return f"cannot create a file in {folder}"
-        return f"folder {folder} does not exist; create it first"
-    if code == errno.ENOTDIR:
-        return f"{folder} is not a folder"
-    if code == errno.EISDIR:
-        return "is a folder; give a file name"
-    if code == errno.ENXIO:
-        return "is a FIFO (named pipe) that no program is reading; start the reader first"
-    if code == errno.EPIPE:
-        return "the program reading this pipe closed it"
-    return f"cannot write: {exc.strerror or exc}"
+    if exc.errno == errno.ENOENT:  # the folder is missing, or it exists and the name cannot be made
+        missing = not os.path.isdir(folder)
+        return f"folder {folder} does not exist; create it first" if missing else f"cannot create a file in {folder}"
+    reason = _REASONS.get(exc.errno, "cannot write: {strerror}")
+    return reason.format(folder=folder, strerror=exc.strerror or exc)
 
 
 def _umask() -> int:

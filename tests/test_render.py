@@ -195,7 +195,7 @@ def test_cli_choices_are_the_library_lists():
 
 
 def test_every_message_has_english_and_vietnamese():
-    from partnergraph.graph.present.i18n import catalogue, missing_translations, t
+    from partnergraph.graph.model.i18n import catalogue, missing_translations, t
 
     assert missing_translations() == []
     assert all(set(v) == {"en", "vi"} for v in catalogue().values())
@@ -259,7 +259,7 @@ def test_status_and_kind_errors_name_the_option(tmp_path):
 
 
 def test_vietnamese_picture_has_no_english_words_of_ours(G):
-    from partnergraph.graph.present.i18n import catalogue
+    from partnergraph.graph.model.i18n import catalogue
 
     english = {v["en"] for v in catalogue().values() if v["en"] and "{" not in v["en"] and v["en"] != v["vi"]}
     for view, extra in (("overview", {}), ("timeline", {}), ("centrality", {}), ("ego", {"node": "viet-nam"})):

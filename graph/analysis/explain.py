@@ -14,6 +14,7 @@ import networkx as nx
 
 from partnergraph.graph.analysis.filters import tie_status
 from partnergraph.graph.model.dates import format_date
+from partnergraph.graph.model.i18n import t, tn
 from partnergraph.graph.model.names import display_name
 from partnergraph.graph.model.schema import get_schema
 from partnergraph.graph.model.timeslice import NOT_ATTESTED, effective_start, standing
@@ -34,30 +35,22 @@ def _day(day: date) -> str:
 # --- explaining ------------------------------------------------------------------
 
 
-_WORDS = {
-    "en": {"mentioned": "mentioned", "until": "until", "none": "no date given", "reported": "no date given (reported by {})"},
-    "vi": {"mentioned": "được nhắc đến", "until": "đến", "none": "không rõ ngày", "reported": "không rõ ngày (nguồn đưa tin {})"},
-}
-
-
 def _hop_date(G, data: dict, lang: str = "en") -> str:
-    words = _WORDS.get(lang, _WORDS["en"])
-    parts = [format_date(data[f]) if f != "mentioned" else f"{words['mentioned']} {format_date(data[f])}"
+    parts = [format_date(data[f]) if f != "mentioned" else t("date_mentioned", lang, date=format_date(data[f]))
              for f in ("start", "mentioned") if data.get(f)]
     if data.get("end"):
-        parts.append(f"{words['until']} {format_date(data['end'])}")
+        parts.append(t("date_until", lang, date=format_date(data["end"])))
     if parts:
         return ", ".join(parts)
     start = effective_start(G, data)
-    return words["reported"].format(_day(start)) if start else words["none"]
+    return t("date_reported", lang, date=_day(start)) if start else t("date_none", lang)
 
 
 def status_label(status: str | None, lang: str = "en") -> str | None:
     """The words for a status code ('sought' -> 'sought'; 'not_yet' -> 'not yet'), in English or Vietnamese."""
     if not status:
         return None
-    spec = get_schema().statuses.get(status, {})
-    return spec.get("label_vi" if lang == "vi" else "label", status)
+    return get_schema().status_label(status, lang)
 
 
 def _evidence(G, items: list[dict]) -> list[dict]:
@@ -111,7 +104,7 @@ def _shared_hop(G, u, v, instrument, lang, status=None) -> dict:
     shared = shared_instruments(G, u, v, status) or [instrument]
     a, b = _name(G, u, lang), _name(G, v, lang)
     names = "; ".join(_name(G, i, lang) for i in shared)
-    label = "cùng tham gia" if lang == "vi" else "shares"
+    label = t("shares", lang)
     attrs = G.nodes[instrument]
     return {
         "from_id": u, "from": a, "to_id": v, "to": b, "edge": instrument, "type": "shares_instrument",
@@ -161,10 +154,7 @@ def explain_path(G: nx.MultiDiGraph, path, lang: str = "en", as_of: date | None 
     flags = [f"{h['text']}: {h['flag']}" for h in hops if h["flag"]]
     sentence = _sentence(first, last, middle, len(hops), weak, lang)
     if flags:
-        n = len(flags)
-        sentence += (f" {n} liên kết chưa được ghi nhận trước {_day(day)}." if lang == "vi" else
-                     f" {n} link{'s' if n != 1 else ''} not attested by {_day(day)}: the sources date {'them' if n != 1 else 'it'} later"
-                     f" without saying {'they' if n != 1 else 'it'} did not exist then.")
+        sentence += " " + tn("links_not_attested", len(flags), lang, date=_day(day))
     return {
         "source_id": path.nodes[0], "target_id": path.nodes[-1], "source": first, "target": last,
         "length": len(path.edges), "nodes": list(path.nodes), "edges": list(path.edges),
@@ -179,30 +169,23 @@ def _time_flag(G, items: list[dict], day: date, lang: str) -> tuple[str, str | N
     if not pending:
         return "known", None
     first = max((st.attested for _, st in pending if st.attested), default=None)
-    if lang == "vi":
-        text = f"chưa được ghi nhận trước {_day(first)}" if first else "không có ngày dùng được"
-    else:
-        text = f"not attested before {_day(first)}" if first else "no usable date"
+    text = t("not_attested_before", lang, date=_day(first)) if first else t("no_usable_date", lang)
     notes = list(dict.fromkeys(a["date_note"] for a in items if a.get("date_note")))
     if notes:
-        text += ("; dữ liệu ghi: " if lang == "vi" else "; the data notes: ") + " ".join(notes)
+        text += t("data_notes", lang, notes=" ".join(notes))
     return NOT_ATTESTED, text
 
 
 def _join(names: list[str], lang: str) -> str:
     if len(names) <= 1:
         return "".join(names)
-    return f"{', '.join(names[:-1])} {'và' if lang == 'vi' else 'and'} {names[-1]}"
+    return f"{', '.join(names[:-1])} {t('and', lang)} {names[-1]}"
 
 
 def _sentence(first: str, last: str, middle: list[str], n: int, weak: bool, lang: str) -> str:
-    if lang == "vi":
-        text = f"{first} và {last} cách nhau {n} bước"
-        text += f", kết nối qua {_join(middle, lang)}" if middle else ", liên kết trực tiếp"
-        return text + (" (có liên kết mới chỉ được đề xuất hoặc đang tìm cách thiết lập)." if weak else ".")
-    text = f"{first} and {last} are {n} hop{'s' if n != 1 else ''} apart"
-    text += f", linked through {_join(middle, lang)}" if middle else ", linked directly"
-    return text + (" (a link only sought, proposed or not yet taken up)." if weak else ".")
+    text = tn("hops_apart", n, lang, a=first, b=last)
+    text += t("linked_through", lang, names=_join(middle, lang)) if middle else t("linked_directly", lang)
+    return text + (t("weak_link", lang) if weak else "") + "."
 
 
 def path_rows(G: nx.MultiDiGraph, paths: list, lang: str = "en") -> list[dict]:

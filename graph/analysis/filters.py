@@ -43,6 +43,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from partnergraph.graph.model.dates import as_date, format_date
+from partnergraph.graph.model.i18n import t
 from partnergraph.graph.model.names import display_name
 from partnergraph.graph.model.schema import get_schema
 from partnergraph.graph.model.timeslice import as_of as slice_as_of, not_attested
@@ -79,14 +80,14 @@ class StatusFilter:
         """The ties counted, in words: 'ties in place (signed, in force, ...; or no status stated)'."""
         schema = get_schema()
         if self.everything:
-            return "mọi quan hệ, kể cả quan hệ chưa thành hiện thực" if lang == "vi" else "every tie, tentative ones included"
+            return t("ties_every", lang)
         labels = [schema.status_label(s, lang) for s in schema.statuses if s in self.statuses]
         unstated = UNSTATED in self.statuses
         if set(self.statuses) == set(schema.in_place_statuses) | {UNSTATED}:
-            head = "quan hệ đã thành hiện thực" if lang == "vi" else "ties in place"
+            head = t("ties_in_place", lang)
         else:
-            head = "quan hệ có trạng thái" if lang == "vi" else "ties with status"
-        tail = (", hoặc không nêu trạng thái" if lang == "vi" else ", or no status stated") if unstated else ""
+            head = t("ties_with_status", lang)
+        tail = t("ties_or_unstated", lang) if unstated else ""
         return f"{head} ({', '.join(labels)}{tail})"
 
     def as_dict(self, lang: str = "en") -> dict:
@@ -292,14 +293,11 @@ def describe_scope(status: "str | StatusFilter | None" = IN_PLACE, as_of=None, *
 
 def counted_line(meta: dict, lang: str = "en") -> str:
     """One line for a table's header: 'Counted: ties in place (...); as of 1 Jan 2019 (3 facts not attested yet left out).'"""
-    vi = lang == "vi"
-    text = f"{'Tính' if vi else 'Counted'}: {meta['counted']}"
+    text = t("counted_head", lang, counted=meta["counted"])
     if meta.get("as_of"):
-        text += f"; {'tại ngày' if vi else 'as of'} {format_date(meta['as_of'])}"
+        text += t("counted_as_of", lang, date=format_date(meta["as_of"]))
         n = len(meta.get("not_attested", ()))
         if n:
-            if meta.get("unattested_included"):
-                text += f" ({n} {'dữ kiện chưa được ghi nhận, được đánh dấu' if vi else 'facts not attested yet by then, kept and flagged'})"
-            else:
-                text += f" ({n} {'dữ kiện chưa được ghi nhận vào ngày đó bị bỏ qua' if vi else 'facts not attested yet by then left out'})"
+            kept = "counted_unattested_kept" if meta.get("unattested_included") else "counted_unattested_left_out"
+            text += t(kept, lang, n=n)
     return text + "."

@@ -27,6 +27,7 @@ import networkx as nx
 
 from partnergraph.graph.analysis.filters import scope, tie_status
 from partnergraph.graph.model.dates import format_date
+from partnergraph.graph.model.i18n import t as msg
 from partnergraph.graph.model.names import display_name
 from partnergraph.graph.model.schema import get_schema
 from partnergraph.graph.model.timeslice import KNOWN, NOT_ATTESTED, effective_start, known_start, standing
@@ -193,9 +194,9 @@ def partners(G: nx.MultiDiGraph, x: str, *, status="in-place", as_of=None, stric
 
 def partner_rows(result: dict, lang: str = "en") -> list[dict]:
     """Flat rows for a table or CSV: one per partner, ties and quotes joined."""
-    out = []
+    out, stated = [], msg("status_stated", lang)
     for r in result["rows"]:
-        ties = [f"{t['name']} ({t['kind_label']}; {t['status_label'] or ('stated' if lang == 'en' else 'đã nêu')}"
+        ties = [f"{t['name']} ({t['kind_label']}; {t['status_label'] or stated}"
                 f"{'; ' + t['dates_text'] if t['dates_text'] else ''})" for t in r["through"]]
         ties += [f"{t['text']}{' (' + t['role'] + ')' if t.get('role') else ''}"
                  f"{' (' + t['status_label'] + ')' if t['status_label'] else ''}" for t in r["direct"]]
@@ -203,8 +204,8 @@ def partner_rows(result: dict, lang: str = "en") -> list[dict]:
         first = min((t for t in r["through"] + r["direct"] if t["since"]), key=lambda t: t["since"], default=None)
         since = format_date(r["since"]) if r["since"] else ""
         if first and first["since_basis"] != "start":
-            since += " (đã được ghi nhận)" if lang == "vi" else " (first attested)"
+            since += msg("first_attested", lang)
         out.append({"partner": r["name"], "kind": r["kind"], "through": ties, "since": since,
-                    "tentative": "only tentative" if r["tentative"] else "", "flags": r["flags"], "evidence": quotes,
+                    "tentative": msg("only_tentative", lang) if r["tentative"] else "", "flags": r["flags"], "evidence": quotes,
                     "sources": r["sources"]})
     return out

@@ -8,7 +8,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from partnergraph.graph.model.schema import get_schema
-from partnergraph.graph.present.i18n import measure_label, t
+from partnergraph.graph.model.i18n import measure_label, t
 from partnergraph.graph.present.scene import RC, DrawError, headline, importance, new_figure
 from partnergraph.graph.present.style import kind_colour
 from partnergraph.graph.present.text import caption_text, node_label

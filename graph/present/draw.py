@@ -25,7 +25,7 @@ import networkx as nx
 from matplotlib.figure import Figure
 
 from partnergraph.graph.present.charts import centrality_figure
-from partnergraph.graph.present.i18n import t
+from partnergraph.graph.model.i18n import t
 from partnergraph.graph.present.labels import labels_on_markers, overlapping_labels
 from partnergraph.graph.present.layout import graphviz_available, layout_positions
 from partnergraph.graph.present.options import FORMATS, LAYOUTS, SIZE_MEASURES, VIEWS

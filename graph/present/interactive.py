@@ -31,7 +31,7 @@ from partnergraph.graph.model.dates import as_date
 from partnergraph.graph.model.names import display_name, fold, names_of
 from partnergraph.graph.model.schema import get_schema
 from partnergraph.graph.model.timeslice import effective_end, effective_start
-from partnergraph.graph.present.i18n import catalogue, lang_of, t
+from partnergraph.graph.model.i18n import catalogue, lang_of, t
 from partnergraph.graph.present.layout import LayoutError, layout_positions
 from partnergraph.graph.present.errors import DrawError
 from partnergraph.graph.present.sizes import importance

@@ -30,7 +30,7 @@ from matplotlib.ft2font import FT2Font
 from matplotlib.lines import Line2D
 
 from partnergraph.graph.model.schema import get_schema
-from partnergraph.graph.present.i18n import t
+from partnergraph.graph.model.i18n import t
 from partnergraph.graph.present.labels import Marker, place_labels
 from partnergraph.graph.present.errors import DrawError
 from partnergraph.graph.present.options import FORMATS

@@ -15,7 +15,7 @@ import networkx as nx
 
 from partnergraph.graph.model.schema import get_schema
 from partnergraph.graph.model.timeslice import as_of as slice_as_of
-from partnergraph.graph.present.i18n import t
+from partnergraph.graph.model.i18n import t
 
 
 class SelectError(ValueError):

@@ -19,7 +19,7 @@ import networkx as nx
 from partnergraph.graph.model.dates import PartialDate, format_date, parse_date
 from partnergraph.graph.model.names import display_name
 from partnergraph.graph.model.schema import get_schema
-from partnergraph.graph.present.i18n import t
+from partnergraph.graph.model.i18n import t
 
 #: At most this many sources are named in a caption; the rest are counted.
 CAPTION_SOURCES = 12

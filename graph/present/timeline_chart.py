@@ -27,7 +27,7 @@ from partnergraph.graph.analysis.timeline import timeline
 from partnergraph.graph.model.dates import PartialDate, parse_date
 from partnergraph.graph.model.names import display_name
 from partnergraph.graph.model.schema import get_schema
-from partnergraph.graph.present.i18n import t
+from partnergraph.graph.model.i18n import t
 from partnergraph.graph.present.options import GROUP_BY
 from partnergraph.graph.present.scene import RC, DrawError, headline, new_figure
 from partnergraph.graph.present.style import kind_colour

@@ -23,7 +23,7 @@ from partnergraph.graph.analysis.paths import NoPath, find_paths
 from partnergraph.graph.analysis.projection import actor_projection
 from partnergraph.graph.model.names import display_name
 from partnergraph.graph.model.timeslice import as_of as slice_as_of
-from partnergraph.graph.present.i18n import measure_label, t
+from partnergraph.graph.model.i18n import measure_label, t
 from partnergraph.graph.present.layout import LayoutError, layout_positions
 from partnergraph.graph.present.scene import (
     RC, DrawError, Scene, draw_edges, draw_nodes, draw_scene, headline, importance, label_budget, label_scene,

@@ -13,6 +13,7 @@ from typing import Callable
 import click
 
 from partnergraph.graph.analysis.centrality.measures import MEASURES
+from partnergraph.graph.model.i18n import t, tn
 
 from .common import (
     UserError, data_option, emit, emit_json, format_option, lang_option, load, progress_when_long, resolve,
@@ -55,9 +56,8 @@ def _print_paths(G, paths, lang: str) -> None:
 
     for number, path in enumerate(paths, 1):
         e = explain_path(G, path, lang)
-        unit = "bước" if lang == "vi" else ("hop" if e["length"] == 1 else "hops")
-        heading = f"{e['source']} → {e['target']}: {e['length']} {unit}"
-        click.echo(f"Path {number} of {len(paths)} — {heading}" if len(paths) > 1 else heading)
+        heading = f"{e['source']} → {e['target']}: {tn('hops', e['length'], lang)}"
+        click.echo(t("path_of", lang, number=number, total=len(paths), heading=heading) if len(paths) > 1 else heading)
         click.echo(e["chain"])
         click.echo()
         for i, hop in enumerate(e["hops"], 1):
@@ -239,8 +239,7 @@ def timeline(name, status, start, end, data, fmt, lang):
     emit(rows, fmt, columns if fmt == "table" else columns + ["edtf", "precision", "year_known", "year_assumed_for_sorting", "item"]
          + (["window"] if answer["uncertain"] else []))
     if fmt == "table" and answer["uncertain"]:
-        click.echo(("\nCó thể nằm trong khoảng thời gian (nguồn không nêu năm): " if lang == "vi" else
-                    "\nMay fall in the window (the source does not say the year): ") + str(len(answer["uncertain"])))
+        click.echo("\n" + t("may_fall_in_window", lang, n=len(answer["uncertain"])))
         emit(answer["uncertain"], fmt, columns)
 
 
@@ -328,22 +327,21 @@ def common(a, b, status, as_of, data, fmt, lang):
       partnergraph common "Republic of Korea" "Viet Nam"
       partnergraph common Japan ROK --status all
     """
-    from partnergraph.graph.analysis.structure import common_partners
+    from partnergraph.graph.analysis.partners import NotAnActor
+    from partnergraph.graph.analysis.structure import common_partners, common_rows
 
     G = load(data)
     x, y = resolve(G, a), resolve(G, b)
-    for n in (x, y):
-        if G.nodes[n]["family"] != "actor":
-            raise UserError(f"{G.nodes[n]['name']} is an instrument ({G.nodes[n]['kind']}); 'common' compares two actors.")
     try:
         result = common_partners(G, x, y, as_of=as_of, status=status, lang=lang)
+    except NotAnActor as exc:
+        raise UserError(f"{exc}; 'common' compares two actors.")
     except LookupError as exc:
         raise UserError(str(exc))
     if fmt == "json":
         emit_json(result)
         return
-    rows = [{"partner": p["name"], "kind": p["kind"], f"with {result['a']}": p["with_a_names"],
-             f"with {result['b']}": p["with_b_names"]} for p in result["partners"]]
+    rows = common_rows(result)
     echo_counted(result["counted"], fmt, lang)
     if fmt == "table":
         direct = "; ".join(result["shared_directly"]) or "nothing"

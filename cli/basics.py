@@ -31,6 +31,7 @@ def validate(paths: tuple[str, ...], data: tuple[str, ...], fmt: str) -> None:
       partnergraph validate mine/ --base seed   # an overlay that extends the seed
     Exit status 0 when valid, 1 when there are problems.
     """
+    from partnergraph.graph.analysis.describe import dataset_summary
     from partnergraph.graph.model.build import build_graph
     from partnergraph.graph.model.dataset import DatasetError, load_dataset
 
@@ -53,20 +54,11 @@ def validate(paths: tuple[str, ...], data: tuple[str, ...], fmt: str) -> None:
         else:
             emit(rows, fmt)
         sys.exit(1)
-    G = build_graph(dataset)
-    actors = sum(1 for _, a in G.nodes(data=True) if a["family"] == "actor")
-    summary = {
-        "valid": True,
-        "files": len(dataset.files),
-        "sources": len(dataset.sources),
-        "actors": actors,
-        "instruments": G.number_of_nodes() - actors,
-        "relations": G.number_of_edges(),
-    }
+    summary = dataset_summary(dataset, build_graph(dataset))
     if fmt == "table":
         layered = f" (on base {', '.join(current_base())})" if current_base() else ""
         click.echo(
-            f"OK{layered}: {summary['files']} file(s), {summary['sources']} sources, {actors} actors, "
+            f"OK{layered}: {summary['files']} file(s), {summary['sources']} sources, {summary['actors']} actors, "
             f"{summary['instruments']} instruments, {summary['relations']} relations; every fact has evidence."
         )
     else:
@@ -127,20 +119,14 @@ def list_cmd(family: str, kind: str | None, domain: str | None, search: str | No
       partnergraph list all --from 2023-01-01 --to 2023-12-31
     """
     from partnergraph.graph.analysis.describe import list_answer
-    from partnergraph.graph.model.schema import get_schema
 
-    schema = get_schema()
-    if kind and kind not in schema.node_kinds:
-        raise UserError(f"unknown kind {kind!r}; choose one of {', '.join(schema.node_kinds)}")
-    if domain and domain not in schema.domains:
-        raise UserError(f"unknown domain {domain!r}; choose one of {', '.join(schema.domains)}")
     fam = None if family == "all" else family[:-1]
     check_window(start, end)
-    answer = list_answer(load(data), fam, kind, domain, search, status=status, start=start, end=end)
+    try:
+        answer = list_answer(load(data), fam, kind, domain, search, status=status, start=start, end=end, lang=lang)
+    except ValueError as exc:  # an unknown kind or domain
+        raise UserError(str(exc))
     rows = answer["rows"]
-    if lang == "vi":
-        for r in rows:
-            r["name"], r["name_vi"] = r["name_vi"] or r["name"], r["name"]
     if fmt == "table":
         echo_counted(answer["counted"], fmt, lang)
     emit(rows, fmt, ["id", "kind", "name", "name_vi", "status", "date", "degree"])
@@ -152,12 +138,9 @@ def list_cmd(family: str, kind: str | None, domain: str | None, search: str | No
 
 
 def _status(status: str | None, lang: str) -> str | None:
-    from partnergraph.graph.model.schema import get_schema
+    from partnergraph.graph.analysis.explain import status_label
 
-    if not status:
-        return None
-    spec = get_schema().statuses[status]
-    return spec["label_vi"] if lang == "vi" else spec["label"]
+    return status_label(status, lang)
 
 
 def _print_profile(p: dict, lang: str) -> None:
@@ -249,6 +232,7 @@ def schema_cmd(as_json: bool, output: str | None, fmt: str, lang: str) -> None:
       partnergraph schema -o schema.svg            # a picture of the schema
       partnergraph schema -o schema-vi.png --lang vi
     """
+    from partnergraph.graph.analysis.describe import schema_tables
     from partnergraph.graph.model.fileschema import dataset_json_schema
     from partnergraph.graph.model.schema import get_schema
 
@@ -271,15 +255,13 @@ def schema_cmd(as_json: bool, output: str | None, fmt: str, lang: str) -> None:
     if as_json:
         save(None, json.dumps(dataset_json_schema(schema), ensure_ascii=False, indent=2) + "\n")
         return
-    kinds = [{"kind": k, "family": v["family"], "label": v["label"], "label_vi": v.get("label_vi", "")}
-             for k, v in schema.node_kinds.items()]
-    # Kind groups (actor, organisation, instrument, event) are shown by name; 'partnergraph schema' lists their kinds.
-    edges = [{"type": name, "reads": et.label, "from": ", ".join(et.from_names), "to": ", ".join(et.to_names)}
-             for name, et in schema.edge_types.items()]
-    groups = [{"group": g, "kinds": ", ".join(sorted(kinds, key=list(schema.node_kinds).index))}
-              for g, kinds in schema.kind_groups.items()]
-    if fmt != "table":
-        emit(edges if fmt == "csv" else kinds + edges + groups, fmt)
+    tables = schema_tables(schema)
+    kinds, groups, edges = tables["kinds"], tables["groups"], tables["edges"]
+    if fmt == "json":  # the three tables by name (one list of mixed rows would lose the columns of two)
+        emit_json(tables)
+        return
+    if fmt == "csv":  # one table per CSV file: the edge types
+        emit(edges, fmt)
         return
     for rows in (kinds, groups, edges):
         emit(rows, fmt)

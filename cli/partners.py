@@ -4,20 +4,11 @@ from __future__ import annotations
 
 import click
 
+from partnergraph.graph.model.i18n import t
 from partnergraph.graph.model.schema import get_schema
 
 from .common import UserError, data_option, emit, emit_json, format_option, lang_option, load, resolve
 from .options import as_of_option, echo_counted, status_option, strict_needs_as_of, strict_option
-
-_WORDS = {
-    "en": {"partners": "{name}: {n} partner(s).", "tentative": "  [only tentative]", "since": "  since {date}",
-           "groups": "{method}; modularity {q}; {n} group(s), {k} isolated: {names}.", "none": "none",
-           "held": "held together by", "members": "{n} members"},
-    "vi": {"partners": "{name}: {n} đối tác.", "tentative": "  [chỉ mới dự kiến]", "since": "  từ {date}",
-           "groups": "{method}; độ mô-đun {q}; {n} nhóm, {k} chủ thể đứng riêng: {names}.", "none": "không có",
-           "held": "gắn kết bởi", "members": "{n} thành viên"},
-}
-
 
 @click.command()
 @click.argument("name")
@@ -44,18 +35,17 @@ def partners(name, status, as_of, strict, kind, data, fmt, lang):
       partnergraph partners "Viet Nam" --as-of 2020-01-01
       partnergraph partners VN --kind agreement --lang vi
     """
-    from partnergraph.graph.analysis.partners import BadKind, partner_rows, partners as find
+    from partnergraph.graph.analysis.partners import BadKind, NotAnActor, partner_rows, partners as find
 
     strict_needs_as_of(strict, as_of)
     G = load(data)
     node = resolve(G, name)
-    if G.nodes[node]["family"] != "actor":
-        raise UserError(f"{G.nodes[node]['name']} is an instrument ({G.nodes[node]['kind']}); 'partners' lists an actor's "
-                        f"partners (try 'partnergraph show {node}').")
     try:
         result = find(G, node, status=status, as_of=as_of, strict=strict, kind=list(kind) or None, lang=lang)
     except BadKind as exc:
         raise UserError(f"--kind: {exc}")
+    except NotAnActor as exc:
+        raise UserError(f"{exc}; 'partners' lists an actor's partners (try 'partnergraph show {node}').")
     except LookupError as exc:
         raise UserError(str(exc))
     if fmt == "json":
@@ -66,14 +56,13 @@ def partners(name, status, as_of, strict, kind, data, fmt, lang):
     if fmt == "csv":
         emit(rows, fmt, ["partner", "kind", "through", "since", "tentative", "flags", "evidence", "sources"])
         return
-    words = _WORDS[lang]
     schema = get_schema()
-    click.echo(words["partners"].format(name=result["actor"], n=len(rows)))
+    click.echo(t("partners_line", lang, name=result["actor"], n=len(rows)))
     for row in rows:
         click.echo()
-        mark = words["tentative"] if row["tentative"] else ""
+        mark = "  " + t("only_tentative_mark", lang) if row["tentative"] else ""
         click.secho(f"{row['partner']}", bold=True, nl=False)
-        click.echo(f"  ({schema.kind_label(row['kind'], lang)}){mark}" + (words["since"].format(date=row["since"]) if row["since"] else ""))
+        click.echo(f"  ({schema.kind_label(row['kind'], lang)}){mark}" + ("  " + t("since_date", lang, date=row["since"]) if row["since"] else ""))
         for tie in row["through"]:
             click.echo(f"  · {tie}")
         for flag in row["flags"]:
@@ -100,18 +89,15 @@ def communities(status, as_of, seed, resolution, data, fmt, lang):
       partnergraph communities --status all --format json
       partnergraph communities --seed 3 --resolution 1.5
     """
-    from partnergraph.graph.analysis.communities import communities as groups
+    from partnergraph.graph.analysis.communities import communities as groups, community_rows
 
     result = groups(load(data), status=status, as_of=as_of, seed=seed, resolution=resolution, lang=lang)
     if fmt == "json":
         emit_json(result)
         return
-    words = _WORDS[lang]
-    rows = [{"group": g["group"], "size": g["size"], "members": g["members"],
-             words["held"]: [f"{i['name']} ({words['members'].format(n=i['members'])})" for i in g["instruments"]]
-             + [f"{r['label']} ×{r['count']}" for r in g["relations"]]} for g in result["groups"]]
+    rows = community_rows(result, lang)
     echo_counted(result["counted"], fmt, lang)
     if fmt == "table":
-        click.echo(words["groups"].format(method=result["method"], q=result["modularity"], n=len(rows),
-                                          k=len(result["isolated"]), names=", ".join(result["isolated"]) or words["none"]))
-    emit(rows, fmt, ["group", "size", "members", words["held"]])
+        click.echo(t("groups_line", lang, method=result["method"], q=result["modularity"], n=len(rows),
+                     k=len(result["isolated"]), names=", ".join(result["isolated"]) or t("none", lang)))
+    emit(rows, fmt, ["group", "size", "members", t("held_together_by", lang)])

@@ -24,6 +24,7 @@ import networkx as nx
 
 from partnergraph.graph.analysis.filters import scope
 from partnergraph.graph.analysis.projection import actor_projection
+from partnergraph.graph.model.i18n import t
 from partnergraph.graph.model.names import display_name
 from partnergraph.graph.model.schema import get_schema
 
@@ -60,7 +61,7 @@ def communities(G: nx.MultiDiGraph, *, status="in-place", as_of=None, seed: int 
         out.append({
             "size": len(members), "ids": ordered, "members": [display_name(H.nodes[n], lang) for n in ordered],
             "instruments": instruments,
-            "relations": [{"type": t, "label": label(t, lang), "count": c} for t, c in sorted(relations.items(), key=lambda kv: (-kv[1], kv[0]))],
+            "relations": [{"type": r, "label": label(r, lang), "count": c} for r, c in sorted(relations.items(), key=lambda kv: (-kv[1], kv[0]))],
             "internal_weight": int(inside.size(weight="weight")), "external_weight": int(external),
         })
     out.sort(key=lambda g: (-g["size"], -g["internal_weight"], g["members"]))
@@ -77,3 +78,11 @@ def communities(G: nx.MultiDiGraph, *, status="in-place", as_of=None, seed: int 
 def group_of(answer: dict) -> dict[str, int]:
     """``{actor id: group number}`` (for colouring a picture of the projection)."""
     return {n: g["group"] for g in answer["groups"] for n in g["ids"]}
+
+
+def community_rows(answer: dict, lang: str = "en") -> list[dict]:
+    """Flat rows of :func:`communities` for a table or CSV: each group, its members and what holds it together."""
+    held = t("held_together_by", lang)
+    return [{"group": g["group"], "size": g["size"], "members": g["members"],
+             held: [t("instrument_members", lang, name=i["name"], n=i["members"]) for i in g["instruments"]]
+             + [f"{r['label']} ×{r['count']}" for r in g["relations"]]} for g in answer["groups"]]

@@ -85,12 +85,22 @@ def _node_days(G: nx.MultiDiGraph, attrs: dict) -> list[tuple]:
     return spans
 
 
+def _check_choice(what: str, value, choices) -> None:
+    if value and value not in choices:
+        raise ValueError(f"unknown {what} {value!r}; choose one of {', '.join(choices)}")
+
+
 def list_answer(G: nx.MultiDiGraph, family=None, kind=None, domain=None, search=None, *, status="all",
-                start=None, end=None) -> dict:
+                start=None, end=None, lang: str = "en") -> dict:
     """``{"counted", "from", "to", "rows", "uncertain", "not_listed"}`` (see :func:`list_nodes`).
 
-    ``not_listed`` counts the instruments the status filter leaves out.
+    ``not_listed`` counts the instruments the status filter leaves out. With ``lang="vi"`` a row's
+    ``name`` is the Vietnamese one where there is one (``name_vi`` then holds the English one).
+    An unknown kind or domain is a ValueError, not an empty list.
     """
+    schema = get_schema()
+    _check_choice("kind", kind, schema.node_kinds)
+    _check_choice("domain", domain, schema.domains)
     H, meta = scope(G, status)
     lo, hi = window_bounds(start, end)
     wanted = fold(search) if search else None
@@ -122,6 +132,9 @@ def list_answer(G: nx.MultiDiGraph, family=None, kind=None, domain=None, search=
                 if "maybe" in places:
                     uncertain.append(row)
     left = sum(1 for n, a in G.nodes(data=True) if n not in H and (not family or a["family"] == family))
+    if lang == "vi":  # the Vietnamese name first; the English one stays beside it
+        for r in rows + uncertain:
+            r["name"], r["name_vi"] = r["name_vi"] or r["name"], r["name"]
     return {"counted": meta, "from": lo.isoformat() if lo else None, "to": hi.isoformat() if hi else None,
             "rows": sorted(rows, key=lambda r: fold(r["name"])), "uncertain": sorted(uncertain, key=lambda r: fold(r["name"])),
             "not_listed": left}
@@ -198,4 +211,24 @@ def profile(G: nx.MultiDiGraph, node_id: str) -> dict:
         "note": attrs.get("note"),
         "evidence": _evidence(G, attrs["evidence"]),
         "relations": relation_rows(G, node_id),
+    }
+
+
+def dataset_summary(dataset, G: nx.MultiDiGraph) -> dict:
+    """What ``validate`` reports of a valid dataset: files, sources, actors, instruments, relations."""
+    actors = sum(1 for _, a in G.nodes(data=True) if a["family"] == "actor")
+    return {"valid": True, "files": len(dataset.files), "sources": len(dataset.sources), "actors": actors,
+            "instruments": G.number_of_nodes() - actors, "relations": G.number_of_edges()}
+
+
+def schema_tables(schema=None) -> dict[str, list[dict]]:
+    """The schema as three tables: ``kinds`` (family, labels), ``groups`` (their kinds) and ``edges`` (reads, from, to)."""
+    schema = schema or get_schema()
+    order = list(schema.node_kinds)
+    return {
+        "kinds": [{"kind": k, "family": v["family"], "label": v["label"], "label_vi": v.get("label_vi", "")}
+                  for k, v in schema.node_kinds.items()],
+        "groups": [{"group": g, "kinds": ", ".join(sorted(kinds, key=order.index))} for g, kinds in schema.kind_groups.items()],
+        "edges": [{"type": name, "reads": et.label, "from": ", ".join(et.from_names), "to": ", ".join(et.to_names)}
+                  for name, et in schema.edge_types.items()],
     }

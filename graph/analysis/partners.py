@@ -152,6 +152,17 @@ def _kinds(kind) -> tuple[frozenset | None, frozenset | None]:
     return actors or None, instruments or None
 
 
+class NotAnActor(ValueError):
+    """A question about an actor's partners asked of an instrument."""
+
+
+def require_actor(G: nx.MultiDiGraph, node: str) -> None:
+    """Raise :class:`NotAnActor` (naming the node and its kind) unless ``node`` is an actor."""
+    attrs = G.nodes[node]
+    if attrs["family"] != "actor":
+        raise NotAnActor(f"{attrs['name']} is an instrument ({attrs['kind']}), not an actor")
+
+
 def partners(G: nx.MultiDiGraph, x: str, *, status="in-place", as_of=None, strict: bool = False,
              kind=None, lang: str = "en") -> dict:
     """X's partners, one row each, strongest first (see the module docstring).
@@ -159,8 +170,9 @@ def partners(G: nx.MultiDiGraph, x: str, *, status="in-place", as_of=None, stric
     ``kind``: node kinds or groups; actor kinds limit the partners (``state``), instrument kinds
     the instruments through which (``agreement``: no direct relations then). Rows are ordered by
     the number of ties in place, then of all ties, then by name. Raises LookupError when ``x``
-    is not known on ``as_of``, :class:`BadKind` for an unknown kind.
+    is not known on ``as_of``, :class:`BadKind` for an unknown kind, :class:`NotAnActor` for an instrument.
     """
+    require_actor(G, x)
     partner_kinds, instrument_kinds = _kinds(kind)
     H, meta = scope(G, status, as_of, include_unattested=not strict, lang=lang)
     if x not in H:

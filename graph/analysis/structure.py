@@ -22,7 +22,7 @@ from __future__ import annotations
 import networkx as nx
 
 from partnergraph.graph.analysis.filters import scope, tie_status
-from partnergraph.graph.analysis.partners import partner_ties
+from partnergraph.graph.analysis.partners import partner_ties, require_actor
 from partnergraph.graph.analysis.paths import edge_rank
 from partnergraph.graph.analysis.projection import actor_projection
 from partnergraph.graph.model.names import display_name
@@ -119,8 +119,10 @@ def common_partners(G: nx.MultiDiGraph, a: str, b: str, *, as_of=None, status="i
     """Actors tied to both ``a`` and ``b`` (through an instrument or directly), and the instruments ``a`` and ``b`` share.
 
     ``with_a`` / ``with_b`` list, for each common partner, the instruments and direct relations
-    (``relation:member_of``) tying it to ``a`` and to ``b``.
+    (``relation:member_of``) tying it to ``a`` and to ``b``. Raises :class:`NotAnActor` for an instrument.
     """
+    for n in (a, b):
+        require_actor(G, n)
     H, meta = scope(G, status, as_of, lang=lang)
     for n in (a, b):
         if n not in H:
@@ -146,3 +148,9 @@ def common_partners(G: nx.MultiDiGraph, a: str, b: str, *, as_of=None, status="i
     return {"counted": meta, "a": display_name(H.nodes[a], lang), "b": display_name(H.nodes[b], lang), "partners": rows,
             "shared_directly": [display_name(H.nodes[i], lang) for i in direct],
             "related_directly": names([i for i in pa.get(b, []) if i.startswith("relation:")])}
+
+
+def common_rows(result: dict) -> list[dict]:
+    """Flat rows of :func:`common_partners` for a table or CSV: the partner, its kind, its ties with each actor."""
+    a, b = f"with {result['a']}", f"with {result['b']}"
+    return [{"partner": p["name"], "kind": p["kind"], a: p["with_a_names"], b: p["with_b_names"]} for p in result["partners"]]

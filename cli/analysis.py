@@ -176,13 +176,12 @@ def centrality(measure, projection, top, kind, status, as_of, sample, seed, expl
       partnergraph centrality --projection actors --status all   # tentative ties counted too
     """
     from partnergraph.graph.analysis.centrality import centrality as rank
-    from partnergraph.graph.model.schema import get_schema
+    from partnergraph.graph.model.schema import UnknownKind, get_schema
 
-    schema = get_schema()
-    for k in kind:
-        if not schema.expand([k]) <= set(schema.node_kinds):
-            raise UserError(f"--kind {k!r} is not a node kind; use one of {', '.join(schema.node_kinds)} or a group "
-                            f"({', '.join(schema.kind_groups)})")
+    try:
+        get_schema().kinds_named(kind)  # before the graph is loaded (a Neo4j read can take long)
+    except UnknownKind as exc:
+        raise UserError(f"--kind: {exc}")
     G = _graph(data, backend, neo4j_kw)
     label = {"closeness": "Closeness: one search per node",
              "betweenness": "Betweenness from sampled sources" if sample else

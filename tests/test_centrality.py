@@ -161,7 +161,7 @@ def test_cli_measure_choice_is_the_registry():
 
 
 def test_cli_centrality_bad_kind():
-    assert "is not a node kind" in run("centrality", "--kind", "planet", code=1)
+    assert "--kind: unknown kind 'planet'" in run("centrality", "--kind", "planet", code=1)
 
 
 def test_cli_structure_and_common():

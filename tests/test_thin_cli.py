@@ -20,7 +20,7 @@ from partnergraph.graph.analysis.structure import common_partners, common_rows
 from partnergraph.graph.model.build import build_graph
 from partnergraph.graph.model.dataset import load_dataset, seed_path
 from partnergraph.graph.model.i18n import catalogue
-from partnergraph.graph.model.schema import get_schema
+from partnergraph.graph.model.schema import UnknownKind, get_schema
 
 
 def run(*args) -> str:
@@ -97,3 +97,30 @@ def test_common_prints_the_library_rows(G):
     shown = list(csv.DictReader(io.StringIO(run("common", "ROK", "VN", "--status", "all", "-f", "csv"))))
     assert [r["partner"] for r in shown] == [r["partner"] for r in common_rows(result)]
     assert shown and list(shown[0]) == list(common_rows(result)[0])
+
+
+def _kind_names():
+    schema = get_schema()
+    known = sorted({*schema.node_kinds, *schema.kind_groups, *schema.families})
+    return st.lists(st.sampled_from(known) | st.text(min_size=1, max_size=10), min_size=1, max_size=3)
+
+
+@settings(max_examples=40, deadline=None)
+@given(names=_kind_names())
+def test_a_kind_filter_is_the_kinds_it_names_or_one_refusal_everywhere(names):
+    schema = get_schema()
+    known = {*schema.node_kinds, *schema.kind_groups, *schema.families}
+    bad = [n for n in names if n not in known]
+    if not bad:
+        kinds = schema.kinds_named(names)
+        assert kinds and kinds <= set(schema.node_kinds)
+        assert all(kinds >= (set(schema.kind_groups.get(n, ())) or {n} if n not in schema.families
+                             else set(schema.kinds_of(n))) for n in names)
+        return
+    with pytest.raises(UnknownKind, match="unknown kind .*; choose kinds"):
+        schema.kinds_named(names)
+    flags = [a for n in names for a in ("--kind", n)]
+    for args in (["centrality", *flags], ["partners", "EU", *flags]):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 1 and f"--kind: unknown kind {bad[0]!r}" in result.output, result.output
+        assert "Traceback" not in result.output

@@ -29,13 +29,11 @@ from partnergraph.graph.analysis.filters import scope, tie_status
 from partnergraph.graph.model.dates import format_date
 from partnergraph.graph.model.i18n import t as msg
 from partnergraph.graph.model.names import display_name
-from partnergraph.graph.model.schema import get_schema
+from partnergraph.graph.model.schema import UnknownKind, get_schema
 from partnergraph.graph.model.timeslice import KNOWN, NOT_ATTESTED, effective_start, known_start, standing
 
 
-class BadKind(ValueError):
-    """A kind filter naming no node kind or kind group."""
-
+BadKind = UnknownKind  # the name callers of partners() know
 
 def _edges_between(G: nx.MultiDiGraph, a: str, b: str):
     for u, v in ((a, b), (b, a)):
@@ -142,11 +140,7 @@ def _kinds(kind) -> tuple[frozenset | None, frozenset | None]:
     if not kind:
         return None, None
     schema = get_schema()
-    kinds = schema.expand(list(kind))
-    unknown = kinds - set(schema.node_kinds)
-    if unknown:
-        raise BadKind(f"unknown kind {sorted(unknown)[0]!r}; use one of {', '.join(schema.node_kinds)} "
-                      f"or a group ({', '.join(schema.kind_groups)})")
+    kinds = schema.kinds_named(kind)
     actors = frozenset(k for k in kinds if schema.family(k) == "actor")
     instruments = frozenset(kinds - actors)
     return actors or None, instruments or None

@@ -62,6 +62,10 @@ class EdgeStyle:
     colour: str
 
 
+class UnknownKind(ValueError):
+    """A kind filter naming no node kind, kind group or family (the message lists the choices)."""
+
+
 def _block(key: str) -> property:
     return property(lambda self: self.raw[key], doc=f"The {key} block of schema.yaml (name -> spec).")
 
@@ -97,6 +101,20 @@ class Schema:
         kinds: set[str] = set()
         for name in names:
             kinds.update(groups.get(name, [name]))
+        return frozenset(kinds)
+
+    def kinds_named(self, names) -> frozenset[str]:
+        """The kinds named directly, through a kind group (organisation, event) or a family (actor,
+        instrument); :class:`UnknownKind` for a name that is none of these (never an empty filter)."""
+        names = list(names)
+        unknown = [n for n in names if n not in self.node_kinds and n not in self.kind_groups and n not in self.families]
+        if unknown:
+            groups = sorted(set(self.kind_groups) | set(self.families))
+            raise UnknownKind(f"unknown kind {unknown[0]!r}; choose kinds ({', '.join(self.node_kinds)}) "
+                              f"or groups ({', '.join(groups)})")
+        kinds = set(self.expand([n for n in names if n not in self.families or n in self.kind_groups]))
+        for family in (n for n in names if n in self.families and n not in self.kind_groups):
+            kinds |= set(self.kinds_of(family))
         return frozenset(kinds)
 
     def edge_allowed(self, from_kind: str, edge_type: str, to_kind: str) -> bool:

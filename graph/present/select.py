@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from partnergraph.graph.model.schema import get_schema
+from partnergraph.graph.model.schema import UnknownKind, get_schema
 from partnergraph.graph.model.timeslice import as_of as slice_as_of
 from partnergraph.graph.model.i18n import t
 
@@ -24,16 +24,10 @@ class SelectError(ValueError):
 
 def kinds_named(names: list[str]) -> frozenset[str]:
     """Kinds named directly, through a kind group (organisation, event) or a family (actor, instrument)."""
-    schema = get_schema()
-    known = set(schema.node_kinds) | set(schema.kind_groups) | set(schema.families)
-    unknown = [n for n in names if n not in known]
-    if unknown:
-        raise SelectError(f"unknown kind {unknown[0]!r}; choose kinds ({', '.join(schema.node_kinds)}) "
-                          f"or groups ({', '.join(sorted(set(schema.kind_groups) | set(schema.families)))})")
-    kinds = set(schema.expand([n for n in names if n not in schema.families or n in schema.kind_groups]))
-    for family in (n for n in names if n in schema.families):
-        kinds |= set(schema.kinds_of(family))
-    return frozenset(kinds)
+    try:
+        return get_schema().kinds_named(names)
+    except UnknownKind as exc:
+        raise SelectError(str(exc)) from None
 
 
 def statuses_named(status: str | list[str] | None) -> frozenset[str] | None:

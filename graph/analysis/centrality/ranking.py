@@ -51,17 +51,17 @@ def centrality(
     """
     if measure not in MEASURES:
         raise ValueError(f"unknown measure {measure!r}; use one of {', '.join(MEASURES)}")
+    kinds = get_schema().kinds_named(kind) if kind else None  # UnknownKind before any work
     with gc_paused():
         H, meta = scope(G, status, as_of, lang=lang)
         U = graph if graph is not None else compact_graph(H, projection)
         values = scores(U, measure, sample=sample, seed=seed, engine=engine, progress=progress)
-        result = _ranked(H, U, values, measure, projection, kind, meta["as_of"], top, sample, seed, explain, engine, lang)
+        result = _ranked(H, U, values, measure, projection, kinds, meta["as_of"], top, sample, seed, explain, engine, lang)
         return {**result, "counted": meta}
 
 
-def _ranked(H, U, values, measure, projection, kind, as_of, top, sample, seed, explain, engine, lang) -> dict:
+def _ranked(H, U, values, measure, projection, kinds, as_of, top, sample, seed, explain, engine, lang) -> dict:
     sampled = measure == "betweenness" and sample is not None and sample < U.number_of_nodes()
-    kinds = get_schema().expand(kind) if kind else None
     node_kind = H.nodes.data("kind")
     listed = [n for n in U if kinds is None or node_kind[n] in kinds]
 

@@ -52,16 +52,19 @@ def _parse_window_end(value: str, param) -> str:
     return value
 
 
-def status_option(f: Callable) -> Callable:
-    return click.option("--status", "status", default="in-place", show_default=True, metavar="in-place|all|LIST",
-                        callback=_parse_status, help=STATUS_HELP)(f)
+def status_option(f: Callable | None = None, *, also: str = "") -> Callable:
+    """``@status_option``, or ``@status_option(also="...")`` to add a sentence of the command's own to the help."""
+    def add(g: Callable) -> Callable:
+        return click.option("--status", "status", default="in-place", show_default=True, metavar="in-place|all|LIST",
+                            callback=_parse_status, help=f"{STATUS_HELP} {also}".strip())(g)
+    return add(f) if f is not None else add
 
 
 def as_of_option(f: Callable) -> Callable:
     return click.option(
         "--as-of", "as_of", metavar="DATE", default=None, callback=_parse_day,
         help="What was known on DATE (YYYY-MM-DD, YYYY-MM or YYYY): begun by then and not ended, "
-             "or not attested yet (see --strict).",
+             "or not attested yet (flagged; where there is --strict, it leaves those out).",
     )(f)
 
 

@@ -196,7 +196,7 @@ def test_cli_report_options(tmp_path):
     result = runner.invoke(cli, ["report", "--status", "soughtt"])
     assert result.exit_code == 2 and "unknown status 'soughtt'" in result.output
     result = runner.invoke(cli, ["report", "--from", "2024-01-01", "--to", "2023-01-01"])
-    assert result.exit_code == 1 and "is after --to" in result.output
+    assert result.exit_code == 1 and "--from/--to: the window starts (2024-01-01) after it ends (2023-01-01)" in result.output
     result = runner.invoke(cli, ["report", "--as-of", "2019-13-01"])
     assert result.exit_code == 2 and "--as-of" in result.output and "Traceback" not in result.output
 

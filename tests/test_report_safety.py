@@ -170,7 +170,7 @@ def test_report_onto_a_full_disk_says_so_and_claims_nothing():
     for fmt in ("md", "html"):
         result = CliRunner().invoke(cli, ["report", "-f", fmt, "-o", "/dev/full", "--no-pictures"])
         assert result.exit_code == 1, result.output
-        assert "no space left on /dev/full; nothing was written" in result.output
+        assert "/dev/full: no space left on the device; nothing was written" in result.output  # as every command says it
         assert "Wrote" not in result.output and "Traceback" not in result.output
     assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
 

@@ -126,9 +126,6 @@ def path(source, target, all_paths, k, max_hops, via, avoid, status, as_of, stri
         try:
             with neo4j_errors():
                 paths = store.shortest_paths(a, b, question)
-            if not paths:
-                raise NoPath(f"no path between {G.nodes[a]['name']} and {G.nodes[b]['name']} in Neo4j"
-                             + (f" within {max_hops} hops" if max_hops else ""))
         except (NoPath, BadFilter) as exc:
             raise UserError(str(exc))
     finally:

@@ -120,6 +120,21 @@ class TestSeed:
         settings, G = loaded
         assert_same_centrality(G, nb.fetch_graph(settings))
 
+    def test_no_path_is_nopath_from_the_neo4j_store_as_from_memory(self, loaded):
+        from partnergraph.graph.analysis.filters import parse_status
+        from partnergraph.graph.stores.base import PathQuery, native_path_query
+        from partnergraph.graph.stores.routing import open_store
+
+        settings, G = loaded
+        question = PathQuery(max_hops=1, status=parse_status("all"))  # 4 hops apart: none within 1
+        assert native_path_query(question)  # answered by the server, not the networkx search
+        with pytest.raises(NoPath):
+            open_store("local", graph=G).shortest_paths("republic-of-korea", "viet-nam", question)
+        with open_store("neo4j", settings=settings) as server:
+            with pytest.raises(NoPath, match="no path between Republic of Korea and Viet Nam in Neo4j within 1 hops"):
+                server.shortest_paths("republic-of-korea", "viet-nam", question)
+            assert server.shortest_paths("republic-of-korea", "viet-nam", PathQuery(status=parse_status("all")))
+
     def test_gds_is_detected_not_required(self, loaded):
         settings, _ = loaded
         assert nb.server_info(settings).gds_version is None  # the Community server of the tests has no plugin

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from partnergraph.graph.analysis.paths import Path
+from partnergraph.graph.analysis.paths import NoPath, Path
 from partnergraph.graph.stores.base import PathQuery, native_path_query
 from partnergraph.graph.stores.memory import search_paths
 from partnergraph.graph.stores.neo4j.connection import Neo4jConnection, Neo4jSettings, connect
@@ -81,11 +81,17 @@ class Neo4jStore:
         return record["a"], record["b"], data
 
     def shortest_paths(self, source: str, target: str, query: PathQuery) -> list[Path]:
-        """On the server (allShortestPaths) when that is the same answer, else the networkx search on the graph read back."""
-        if native_path_query(query):
-            return neo4j_shortest_paths(self.connection, source, target, all_paths=query.all_paths,
-                                        max_hops=query.max_hops, directed=query.directed)
-        return search_paths(self.graph(), source, target, query)
+        """On the server (allShortestPaths) when that is the same answer, else the networkx search on the graph read back.
+        No path is :class:`NoPath`, as from every store."""
+        if not native_path_query(query):
+            return search_paths(self.graph(), source, target, query)
+        paths = neo4j_shortest_paths(self.connection, source, target, all_paths=query.all_paths,
+                                     max_hops=query.max_hops, directed=query.directed)
+        if not paths:
+            names = [(self.node(n) or {}).get("name", n) for n in (source, target)]
+            raise NoPath(f"no path between {names[0]} and {names[1]} in Neo4j"
+                         + (f" within {query.max_hops} hops" if query.max_hops else ""))
+        return paths
 
     def cypher(self, query: str, params: dict | None = None, *, write: bool = False,
                timeout: float | None = None) -> tuple[list[str], list[list]]:

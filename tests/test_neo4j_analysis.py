@@ -11,7 +11,10 @@ from partnergraph.graph.stores import neo4j_store as nb
 from partnergraph.graph.model.build import load_graph
 from partnergraph.graph.analysis.centrality import MEASURES, centrality
 from partnergraph.graph.analysis.paths import TIE_LIMIT, NoPath, find_paths
+from partnergraph.graph.analysis.filters import parse_status
 from partnergraph.graph.model.synthetic import SIZES, generate, write_dataset
+from partnergraph.graph.stores.base import PathQuery, native_path_query
+from partnergraph.graph.stores.routing import open_store
 
 pytestmark = pytest.mark.neo4j
 
@@ -121,10 +124,6 @@ class TestSeed:
         assert_same_centrality(G, nb.fetch_graph(settings))
 
     def test_no_path_is_nopath_from_the_neo4j_store_as_from_memory(self, loaded):
-        from partnergraph.graph.analysis.filters import parse_status
-        from partnergraph.graph.stores.base import PathQuery, native_path_query
-        from partnergraph.graph.stores.routing import open_store
-
         settings, G = loaded
         question = PathQuery(max_hops=1, status=parse_status("all"))  # 4 hops apart: none within 1
         assert native_path_query(question)  # answered by the server, not the networkx search

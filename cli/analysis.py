@@ -16,7 +16,7 @@ from partnergraph.graph.analysis.centrality.measures import MEASURES
 from partnergraph.graph.model.i18n import t, tn
 
 from .common import (
-    UserError, data_option, emit, emit_json, format_option, lang_option, load, progress_when_long, resolve,
+    UserError, data_option, emit, emit_json, format_option, lang_option, load, progress_when_long, refusals, resolve,
 )
 from .neo4j_options import backend_option, neo4j_errors, settings_from_options
 from .options import (
@@ -328,12 +328,8 @@ def common(a, b, status, as_of, data, fmt, lang):
 
     G = load(data)
     x, y = resolve(G, a), resolve(G, b)
-    try:
+    with refusals((NotAnActor, "{exc}; 'common' compares two actors.")):
         result = common_partners(G, x, y, as_of=as_of, status=status, lang=lang)
-    except NotAnActor as exc:
-        raise UserError(f"{exc}; 'common' compares two actors.")
-    except LookupError as exc:
-        raise UserError(str(exc))
     if fmt == "json":
         emit_json(result)
         return

@@ -34,6 +34,19 @@ BASE_HELP = ("A read-only dataset your --data (or validate/merge paths) extends,
              "validate reports its problems too; merge never writes into it.")
 
 
+@contextlib.contextmanager
+def refusals(*sayings: tuple[type[Exception], str]):
+    """The library's refusals as one-line errors: ``(exception class, "how to say it with {exc}")``
+    pairs, the first that matches; a LookupError (a node not known on the date) is said as it is."""
+    try:
+        yield
+    except tuple(cls for cls, _ in sayings) as exc:
+        text = next(text for cls, text in sayings if isinstance(exc, cls))
+        raise UserError(text.replace("{exc}", str(exc))) from None  # not format(): the text may hold braces
+    except LookupError as exc:
+        raise UserError(str(exc)) from None
+
+
 def _remember_base(ctx: click.Context, _param, value) -> tuple:
     ctx.meta["partnergraph.base"] = tuple(value or ())
     return value

@@ -7,7 +7,7 @@ import click
 from partnergraph.graph.model.i18n import t
 from partnergraph.graph.model.schema import get_schema
 
-from .common import UserError, data_option, emit, emit_json, format_option, lang_option, load, resolve
+from .common import data_option, emit, emit_json, format_option, lang_option, load, refusals, resolve
 from .options import as_of_option, echo_counted, status_option, strict_needs_as_of, strict_option
 
 @click.command()
@@ -40,14 +40,9 @@ def partners(name, status, as_of, strict, kind, data, fmt, lang):
     strict_needs_as_of(strict, as_of)
     G = load(data)
     node = resolve(G, name)
-    try:
+    with refusals((BadKind, "--kind: {exc}"),
+                  (NotAnActor, f"{{exc}}; 'partners' lists an actor's partners (try 'partnergraph show {node}').")):
         result = find(G, node, status=status, as_of=as_of, strict=strict, kind=list(kind) or None, lang=lang)
-    except BadKind as exc:
-        raise UserError(f"--kind: {exc}")
-    except NotAnActor as exc:
-        raise UserError(f"{exc}; 'partners' lists an actor's partners (try 'partnergraph show {node}').")
-    except LookupError as exc:
-        raise UserError(str(exc))
     if fmt == "json":
         emit_json(result)
         return

@@ -15,7 +15,7 @@ import click
 from partnergraph.graph.analysis.centrality.measures import MEASURES
 
 from .common import (
-    UserError, data_option, emit, emit_json, format_option, lang_option, load, progress_when_long, resolve,
+    UserError, data_option, echo_note, emit, emit_json, format_option, lang_option, load, progress_when_long, resolve,
 )
 from .neo4j_options import backend_option, neo4j_errors, settings_from_options
 from .options import (
@@ -195,7 +195,7 @@ def centrality(measure, projection, top, kind, status, as_of, sample, seed, expl
         return
     if fmt == "table":
         when = f" as of {result['as_of']}" if result["as_of"] else ""
-        click.echo(f"{measure} on the {result['graph']}{when} ({result['nodes']} nodes, {result['edges']} links); "
+        echo_note(f"{measure} on the {result['graph']}{when} ({result['nodes']} nodes, {result['edges']} links); "
                    f"{result['method']}, engine {result['engine']}")
     echo_counted(result["counted"], fmt, lang)
     emit(result["rows"], fmt, ["rank", "name", "kind", "score", "why"])

@@ -8,7 +8,7 @@ import sys
 import click
 
 from .common import (
-    UserError, data_option, echo, emit, emit_json, format_option, lang_option, load, progress_when_long, raw_csv_option,
+    UserError, data_option, echo, echo_note, emit, emit_json, format_option, lang_option, load, progress_when_long, raw_csv_option,
     resolve, save, visible,
 )
 from .options import check_window, echo_counted, status_option, window_options
@@ -145,9 +145,9 @@ def list_cmd(family: str, kind: str | None, domain: str | None, search: str | No
         echo_counted(answer["counted"], fmt, lang)
     emit(rows, fmt, ["id", "kind", "name", "name_vi", "status", "date", "degree"])
     if fmt == "table" and answer["not_listed"]:
-        click.echo(f"({answer['not_listed']} not listed: their ties are not counted; --status all lists them.)")
+        echo_note(f"({answer['not_listed']} not listed: their ties are not counted; --status all lists them.)")
     if fmt == "table" and answer["uncertain"]:
-        click.echo(f"({len(answer['uncertain'])} more may fall in the window; their sources do not date them precisely: "
+        echo_note(f"({len(answer['uncertain'])} more may fall in the window; their sources do not date them precisely: "
                    f"{', '.join(r['name'] for r in answer['uncertain'][:5])}{', …' if len(answer['uncertain']) > 5 else ''}.)")
 
 

@@ -13,6 +13,7 @@ from typing import Callable
 import click
 
 from partnergraph.graph.analysis.centrality.measures import MEASURES
+from partnergraph.graph.model.schema import get_schema
 
 from .common import (
     UserError, data_option, echo_note, emit, emit_json, format_option, lang_option, load, progress_when_long, resolve,
@@ -176,7 +177,6 @@ def centrality(measure, projection, top, kind, status, as_of, sample, seed, expl
       partnergraph centrality --projection actors --status all   # tentative ties counted too
     """
     from partnergraph.graph.analysis.centrality import centrality as rank
-    from partnergraph.graph.model.schema import get_schema
 
     schema = get_schema()
     for k in kind:

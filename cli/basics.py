@@ -11,6 +11,10 @@ from .common import (
     UserError, data_option, echo, echo_note, emit, emit_json, format_option, lang_option, load, progress_when_long, raw_csv_option,
     resolve, save, visible,
 )
+from partnergraph.graph.model.dates import format_date
+from partnergraph.graph.model.schema import get_schema
+from partnergraph.graph.present.i18n import catalogue, t
+
 from .options import check_window, echo_counted, status_option, window_options
 
 
@@ -136,7 +140,7 @@ def list_cmd(family: str, kind: str | None, domain: str | None, search: str | No
         raise UserError(f"unknown domain {domain!r}; choose one of {', '.join(schema.domains)}")
     fam = None if family == "all" else family[:-1]
     check_window(start, end)
-    answer = list_answer(load(data), fam, kind, domain, search, status=status, start=start, end=end)
+    answer = list_answer(load(data), fam, kind, domain, search, status=status, start=start, end=end, lang=lang)
     rows = answer["rows"]
     if lang == "vi":
         for r in rows:
@@ -145,10 +149,10 @@ def list_cmd(family: str, kind: str | None, domain: str | None, search: str | No
         echo_counted(answer["counted"], fmt, lang)
     emit(rows, fmt, ["id", "kind", "name", "name_vi", "status", "date", "degree"])
     if fmt == "table" and answer["not_listed"]:
-        echo_note(f"({answer['not_listed']} not listed: their ties are not counted; --status all lists them.)")
+        echo_note(t("list_not_listed", lang, n=answer["not_listed"]))
     if fmt == "table" and answer["uncertain"]:
-        echo_note(f"({len(answer['uncertain'])} more may fall in the window; their sources do not date them precisely: "
-                   f"{', '.join(r['name'] for r in answer['uncertain'][:5])}{', …' if len(answer['uncertain']) > 5 else ''}.)")
+        names = ", ".join(r["name"] for r in answer["uncertain"][:5]) + (", …" if len(answer["uncertain"]) > 5 else "")
+        echo_note(t("list_uncertain", lang, n=len(answer["uncertain"]), names=names))
 
 
 def _status(status: str | None, lang: str) -> str | None:
@@ -160,36 +164,50 @@ def _status(status: str | None, lang: str) -> str | None:
     return spec["label_vi"] if lang == "vi" else spec["label"]
 
 
+def _language(code: str, lang: str) -> str:
+    """A source's language as the reader reads it ('en', or 'tiếng Anh' in Vietnamese): where only English exists."""
+    return t(f"language_{code}", lang) if f"language_{code}" in catalogue() else code
+
+
+def _date(d: dict, lang: str) -> str:
+    return format_date(d["value"], lang)
+
+
 def _print_profile(p: dict, lang: str) -> None:
+    schema = get_schema()
     name = p["name_vi"] if lang == "vi" and p["name_vi"] else p["name"]
     click.secho(visible(name), bold=True, nl=False)
-    echo(f"  ({p['kind_label']}, {p['family']})  id: {p['id']}")
-    names = [("English", p["name"]), ("Vietnamese", p["name_vi"]), ("Short", p["short_name"]), ("ISO", p["iso"])]
-    echo("  " + "   ".join(f"{k}: {v}" for k, v in names if v))
+    echo(f"  ({schema.kind_label(p['kind'], lang)}, {schema.family_label(p['family'], lang) if lang == 'vi' else p['family']})  id: {p['id']}")
+    names = [("show_english", p["name"]), ("show_vietnamese", p["name_vi"]), ("show_short", p["short_name"]), ("show_iso", p["iso"])]
+    echo("  " + "   ".join(f"{t(k, lang)}: {v}" for k, v in names if v))
     if p["aliases"]:
-        echo(f"  Also: {', '.join(p['aliases'])}")
+        echo(f"  {t('show_also', lang)}: {', '.join(p['aliases'])}")
     if p["status"]:
-        echo(f"  Status: {_status(p['status'], lang)}")
-    for label, key in (("Date note", "date_note"), ("Description", "description"), ("Note", "note")):
+        echo(f"  {t('show_status', lang)}: {_status(p['status'], lang)}")
+    for key in ("date_note", "description", "note"):
         if p[key]:
-            echo(f"  {label}: {p[key]}")
+            echo(f"  {t('show_' + key, lang)}: {p[key]}")
     for field, d in p["dates"].items():
-        echo(f"  {field.capitalize()}: {d['text']} ({d['precision']})")
-    for label, key in (("Domains", "domains"), ("Places", "places")):
-        if p[key]:
-            echo(f"  {label}: {', '.join(p[key])}")
+        echo(f"  {t('show_date_' + field, lang)}: {_date(d, lang)} ({t('precision_' + d['precision'], lang)})")
+    if p["domains"]:
+        echo(f"  {t('show_domains', lang)}: {', '.join(schema.domain_label(x, lang) if x in schema.domains else x for x in p['domains'])}")
+    if p["places"]:
+        echo(f"  {t('show_places', lang)}: {', '.join(p['places'])}")
     for c in p["counts"]:
-        echo(f"  Count: {c['what']} = {c['value']}" + (f" (as of {c['as_of']})" if c.get("as_of") else ""))
+        when = f" ({t('as_of', lang, date=format_date(c['as_of'], lang))})" if c.get("as_of") else ""
+        echo(f"  {t('show_count', lang)}: {c['what']} = {c['value']}{when}")
         echo(f"      “{c['quote']}” [{c['source']}]")
-    echo("  Evidence:")
+    echo(f"  {t('show_evidence', lang)}:")
     for e in p["evidence"]:
-        echo(f"    “{e['quote']}”\n      — {e['source_title']} ({e['published']}, {e['language']}) [{e['source']}]")
-    echo(f"\nRelations ({len(p['relations'])}):")
+        echo(f"    “{e['quote']}”\n      — {e['source_title']} ({format_date(e['published'], lang)}, "
+             f"{_language(e['language'], lang)}) [{e['source']}]")
+    echo("\n" + t("show_relations", lang, n=len(p["relations"])) + ":")
     for r in p["relations"]:
         label = r["label_vi"] if lang == "vi" else r["label"]
         other = r["other_name_vi"] if lang == "vi" and r["other_name_vi"] else r["other_name"]
         arrow = f"—{label}→" if r["direction"] == "out" else f"←{label}—"
-        extras = [x for x in (r["role"], _status(r["status"], lang), *(d["text"] for d in r["dates"].values())) if x]
+        role = (r.get("role_vi") if lang == "vi" else None) or r["role"]
+        extras = [x for x in (role, _status(r["status"], lang), *(_date(d, lang) for d in r["dates"].values())) if x]
         echo(f"  {arrow} {other}" + (f"  [{'; '.join(extras)}]" if extras else ""))
         for e in r["evidence"]:
             echo(f"      “{e['quote']}” [{e['source']}]")

@@ -13,6 +13,8 @@ from typing import Any, Callable, Iterable
 
 import click
 
+from partnergraph.graph.model.schema import get_schema
+from partnergraph.graph.present.i18n import catalogue, t
 from partnergraph.graph.present.table import numeric_columns, text_table, wrap_lines
 from partnergraph.graph.readwrite.escape import csv_cell, terminal
 from partnergraph.graph.readwrite.output import OutputError, open_output, write_output
@@ -224,8 +226,9 @@ def visible(text: Any) -> str:
 
 
 def render_rows(rows: list[dict], fmt: str, columns: list[str] | None = None, *, raw: bool = False,
-                for_terminal: bool = False, width: int | None = None) -> str:
-    """Rows as table (wrapped to ``width`` display cells; None: unwrapped), JSON or CSV text (what :func:`emit` prints)."""
+                for_terminal: bool = False, width: int | None = None, lang: str = "en") -> str:
+    """Rows as table (wrapped to ``width`` display cells; None: unwrapped; headers in ``lang``), JSON or CSV
+    text (what :func:`emit` prints). JSON keys and CSV headers stay the column names, for programs."""
     columns = columns or (list(rows[0]) if rows else [])
     if fmt == "json":
         text = json.dumps([{c: r.get(c) for c in columns} for r in rows], ensure_ascii=False, indent=2) + "\n"
@@ -238,9 +241,29 @@ def render_rows(rows: list[dict], fmt: str, columns: list[str] | None = None, *,
         return visible(buffer.getvalue()) if for_terminal else buffer.getvalue()
     if not rows:
         return "(no rows)\n"
-    values = [[r.get(c) for c in columns] for r in rows]
+    values = [[_in_words(c, r.get(c), lang) for c in columns] for r in rows]
     table = [[visible(_cell(v)) for v in row] for row in values]
-    return text_table([visible(c) for c in columns], table, width, numeric_columns(values)) + "\n"
+    return text_table([visible(header_label(c, lang)) for c in columns], table, width, numeric_columns(values)) + "\n"
+
+
+def _in_words(column: str, value: Any, lang: str) -> Any:
+    """A table cell as the reader reads it: a status code as its label in Vietnamese (CSV and JSON keep the code)."""
+    statuses = get_schema().statuses
+    if lang == "vi" and column == "status" and isinstance(value, str) and value in statuses:
+        return statuses[value]["label_vi"]
+    return value
+
+
+def header_label(column: str, lang: str) -> str:
+    """A table header as the reader reads it: the catalogue's col_<name> in Vietnamese, the column name in English."""
+    key = f"col_{column}"
+    return t(key, lang) if lang == "vi" and key in catalogue() else column
+
+
+def current_lang() -> str:
+    """The running command's --lang (en without one)."""
+    ctx = click.get_current_context(silent=True)
+    return (ctx.params.get("lang") if ctx else None) or "en"
 
 
 def emit(rows: list[dict], fmt: str, columns: list[str] | None = None, out=None) -> None:
@@ -250,7 +273,7 @@ def emit(rows: list[dict], fmt: str, columns: list[str] | None = None, out=None)
     unless --raw-csv; on a terminal, control characters are shown, never sent raw."""
     terminal_out = _to_terminal(out or sys.stdout)
     text = render_rows(rows, fmt, columns, raw=raw_csv(), for_terminal=terminal_out or fmt == "table",
-                       width=table_width(out))
+                       width=table_width(out), lang=current_lang())
     if out is not None:
         out.write(text)
         return

@@ -295,7 +295,7 @@ def counted_line(meta: dict, lang: str = "en") -> str:
     vi = lang == "vi"
     text = f"{'Tính' if vi else 'Counted'}: {meta['counted']}"
     if meta.get("as_of"):
-        text += f"; {'tại ngày' if vi else 'as of'} {format_date(meta['as_of'])}"
+        text += f"; {'tại ngày' if vi else 'as of'} {format_date(meta['as_of'], lang)}"
         n = len(meta.get("not_attested", ()))
         if n:
             if meta.get("unattested_included"):

@@ -67,9 +67,13 @@ def _dates(attrs: dict) -> dict:
     return {f: attrs[f] for f in get_schema().date_fields if attrs.get(f)}
 
 
-def _dates_text(attrs: dict) -> str:
-    words = {"start": "", "end": "until ", "mentioned": "mentioned "}
-    return ", ".join(f"{words[f]}{format_date(v)}" for f, v in _dates(attrs).items())
+_DATE_WORDS = {"en": {"start": "", "end": "until ", "mentioned": "mentioned "},
+               "vi": {"start": "", "end": "đến ", "mentioned": "nhắc đến "}}
+
+
+def _dates_text(attrs: dict, lang: str = "en") -> str:
+    words = _DATE_WORDS["vi" if lang == "vi" else "en"]
+    return ", ".join(f"{words[f]}{format_date(v, lang)}" for f, v in _dates(attrs).items())
 
 
 def _evidence(G, attrs: dict) -> list[dict]:
@@ -112,7 +116,7 @@ def _instrument_row(G, x, p, inst, mine, theirs, day, lang) -> dict:
     return {
         "id": inst, "name": display_name(attrs, lang), "kind": attrs["kind"], "kind_label": schema.kind_label(attrs["kind"], lang),
         "status": status, "status_label": schema.status_label(status, lang) if status else "",
-        "in_place": schema.in_place(status), "dates": _dates(attrs), "dates_text": _dates_text(attrs),
+        "in_place": schema.in_place(status), "dates": _dates(attrs), "dates_text": _dates_text(attrs, lang),
         "relations": [f"{display_name(G.nodes[u], lang)} —{schema.edge_label(d['type'], lang)}→ {display_name(G.nodes[v], lang)}"
                       for (u, v, _), d in edges],
         "since": since.isoformat() if since else None, "since_basis": basis, "time": state, "flag": flag,
@@ -131,7 +135,7 @@ def _direct_row(G, u, v, k, day, lang) -> dict:
         "text": f"{display_name(G.nodes[u], lang)} —{schema.edge_label(d['type'], lang)}→ {display_name(G.nodes[v], lang)}",
         "role": d.get("role_vi" if lang == "vi" else "role") or d.get("role"),
         "status": status, "status_label": schema.status_label(status, lang) if status else "", "in_place": schema.in_place(status),
-        "dates": _dates(d), "dates_text": _dates_text(d), "since": since.isoformat() if since else None, "since_basis": basis,
+        "dates": _dates(d), "dates_text": _dates_text(d, lang), "since": since.isoformat() if since else None, "since_basis": basis,
         "time": state, "flag": flag, "evidence": _evidence(G, d),
     }
 
@@ -201,10 +205,10 @@ def partner_rows(result: dict, lang: str = "en") -> list[dict]:
                  f"{' (' + t['status_label'] + ')' if t['status_label'] else ''}" for t in r["direct"]]
         quotes = list(dict.fromkeys(f"“{e['quote']}” [{e['source']}]" for t in r["through"] + r["direct"] for e in t["evidence"]))
         first = min((t for t in r["through"] + r["direct"] if t["since"]), key=lambda t: t["since"], default=None)
-        since = format_date(r["since"]) if r["since"] else ""
+        since = format_date(r["since"], lang) if r["since"] else ""
         if first and first["since_basis"] != "start":
             since += " (đã được ghi nhận)" if lang == "vi" else " (first attested)"
         out.append({"partner": r["name"], "kind": r["kind"], "through": ties, "since": since,
-                    "tentative": "only tentative" if r["tentative"] else "", "flags": r["flags"], "evidence": quotes,
+                    "tentative": ("chỉ mới dự kiến" if lang == "vi" else "only tentative") if r["tentative"] else "", "flags": r["flags"], "evidence": quotes,
                     "sources": r["sources"]})
     return out

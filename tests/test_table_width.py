@@ -139,3 +139,13 @@ def test_json_and_csv_are_never_wrapped():
 def test_a_bad_width_is_a_one_line_error():
     result = CliRunner().invoke(cli, ["list", "actors", "--width", "-3"])
     assert result.exit_code == 2 and "--width" in result.output and "Traceback" not in result.output
+
+
+@settings(max_examples=25, deadline=None)
+@given(number=st.integers(-10**12, 10**12) | st.floats(allow_nan=False, allow_infinity=False, width=32), text=texts,
+       width=st.integers(min_value=30, max_value=120))
+def test_numbers_are_never_split_across_lines(number, text, width):
+    table = run("query", "RETURN $n AS n, $a AS a", "-p", f"n={json.dumps(number)}", "-p", f"a={json.dumps(text)}",
+                "--width", str(width))
+    printed = json.loads(run("query", "RETURN $n AS n", "-p", f"n={json.dumps(number)}", "--format", "json"))[0]["n"]
+    assert any(line.strip().startswith(str(printed)) for line in table.splitlines())

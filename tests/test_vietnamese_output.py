@@ -117,3 +117,9 @@ def test_the_html_report_in_vietnamese_links_its_contents():
     assert '<html lang="vi">' in html
     targets = re.findall(r'href="#([^"]+)"', html)
     assert len(targets) == 9 and all(f'id="{t}"' in html for t in targets)
+
+
+def test_the_reports_ranking_rule_is_the_analysis_rule_in_both_languages():
+    from partnergraph.graph.analysis.findings import RANKING_RULE
+
+    assert catalogue()["rep_ranking_rule"]["en"] == RANKING_RULE  # one rule: the catalogue's English is the library's

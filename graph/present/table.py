@@ -52,11 +52,12 @@ def _spread(natural: list[int], floor: list[int], room: int) -> list[int]:
     return widths
 
 
-def column_widths(headers: list[str], columns: list[list[str]], width: int) -> list[int]:
+def column_widths(headers: list[str], columns: list[list[str]], width: int, whole: list[bool] | None = None) -> list[int]:
     """How wide each column may be so that the table fits ``width`` display cells.
 
     Floors, the first that fits: every word whole; header words whole; one character (grapheme) per
     line. When even that does not fit, the table is wider than ``width`` (there is no other way).
+    ``whole`` columns (numbers) always keep their width: a number split over two lines misreads.
     A header needs HEADER_PAD more cells than its text (tabulate's padding)."""
 
     def need(header_measure, cell_measure) -> list[int]:
@@ -68,7 +69,8 @@ def column_widths(headers: list[str], columns: list[list[str]], width: int) -> l
         return natural
     tiers = [need(_widest_word, _widest_word), need(_widest_word, _widest_grapheme),
              need(_widest_grapheme, _widest_grapheme)]
-    tiers = [[min(n, f) for n, f in zip(natural, tier)] for tier in tiers]
+    keep = whole or [False] * len(headers)
+    tiers = [[n if k else min(n, f) for n, f, k in zip(natural, tier, keep)] for tier in tiers]
     floor = next((tier for tier in tiers if sum(tier) <= room), tiers[-1])
     return _spread(natural, floor, room)
 
@@ -83,7 +85,7 @@ def text_table(headers: list[str], rows: list[list[str]], width: int | None = No
     as the cells). ``numeric`` marks the columns to align right; cells are printed as given, never reformatted."""
     if width:
         columns = [[r[i] for r in rows] for i in range(len(headers))]
-        fit = column_widths(headers, columns, width)
+        fit = column_widths(headers, columns, width, numeric)
         headers = [_wrap(h, max(w - HEADER_PAD, 1)) for h, w in zip(headers, fit)]
         rows = [[_wrap(c, w) for c, w in zip(r, fit)] for r in rows]
     align = ["right" if n else "left" for n in (numeric or [False] * len(headers))]

@@ -9,7 +9,7 @@ import click
 
 from .common import (
     UserError, data_option, echo, echo_note, emit, emit_json, format_option, lang_option, load, progress_when_long, raw_csv_option,
-    resolve, save, visible,
+    resolve, save, visible, width_option,
 )
 from partnergraph.graph.model.dates import format_date
 from partnergraph.graph.model.schema import get_schema
@@ -173,44 +173,49 @@ def _date(d: dict, lang: str) -> str:
     return format_date(d["value"], lang)
 
 
+def say(text: str, bold: str = "") -> None:
+    """A line of the profile (``bold`` first), control characters shown, wrapped to the terminal's width or --width."""
+    echo_note((click.style(visible(bold), bold=True) if bold else "") + visible(text))
+
+
 def _print_profile(p: dict, lang: str) -> None:
     schema = get_schema()
     name = p["name_vi"] if lang == "vi" and p["name_vi"] else p["name"]
-    click.secho(visible(name), bold=True, nl=False)
-    echo(f"  ({schema.kind_label(p['kind'], lang)}, {schema.family_label(p['family'], lang) if lang == 'vi' else p['family']})  id: {p['id']}")
+    family = schema.family_label(p["family"], lang) if lang == "vi" else p["family"]
+    say(f"  ({schema.kind_label(p['kind'], lang)}, {family})  id: {p['id']}", bold=name)
     names = [("show_english", p["name"]), ("show_vietnamese", p["name_vi"]), ("show_short", p["short_name"]), ("show_iso", p["iso"])]
-    echo("  " + "   ".join(f"{t(k, lang)}: {v}" for k, v in names if v))
+    say("  " + "   ".join(f"{t(k, lang)}: {v}" for k, v in names if v))
     if p["aliases"]:
-        echo(f"  {t('show_also', lang)}: {', '.join(p['aliases'])}")
+        say(f"  {t('show_also', lang)}: {', '.join(p['aliases'])}")
     if p["status"]:
-        echo(f"  {t('show_status', lang)}: {_status(p['status'], lang)}")
+        say(f"  {t('show_status', lang)}: {_status(p['status'], lang)}")
     for key in ("date_note", "description", "note"):
         if p[key]:
-            echo(f"  {t('show_' + key, lang)}: {p[key]}")
+            say(f"  {t('show_' + key, lang)}: {p[key]}")
     for field, d in p["dates"].items():
-        echo(f"  {t('show_date_' + field, lang)}: {_date(d, lang)} ({t('precision_' + d['precision'], lang)})")
+        say(f"  {t('show_date_' + field, lang)}: {_date(d, lang)} ({t('precision_' + d['precision'], lang)})")
     if p["domains"]:
-        echo(f"  {t('show_domains', lang)}: {', '.join(schema.domain_label(x, lang) if x in schema.domains else x for x in p['domains'])}")
+        say(f"  {t('show_domains', lang)}: {', '.join(schema.domain_label(x, lang) if lang == 'vi' and x in schema.domains else x for x in p['domains'])}")
     if p["places"]:
-        echo(f"  {t('show_places', lang)}: {', '.join(p['places'])}")
+        say(f"  {t('show_places', lang)}: {', '.join(p['places'])}")
     for c in p["counts"]:
         when = f" ({t('as_of', lang, date=format_date(c['as_of'], lang))})" if c.get("as_of") else ""
-        echo(f"  {t('show_count', lang)}: {c['what']} = {c['value']}{when}")
-        echo(f"      “{c['quote']}” [{c['source']}]")
-    echo(f"  {t('show_evidence', lang)}:")
+        say(f"  {t('show_count', lang)}: {c['what']} = {c['value']}{when}")
+        say(f"      “{c['quote']}” [{c['source']}]")
+    say(f"  {t('show_evidence', lang)}:")
     for e in p["evidence"]:
-        echo(f"    “{e['quote']}”\n      — {e['source_title']} ({format_date(e['published'], lang)}, "
+        say(f"    “{e['quote']}”\n      — {e['source_title']} ({format_date(e['published'], lang)}, "
              f"{_language(e['language'], lang)}) [{e['source']}]")
-    echo("\n" + t("show_relations", lang, n=len(p["relations"])) + ":")
+    say("\n" + t("show_relations", lang, n=len(p["relations"])) + ":")
     for r in p["relations"]:
         label = r["label_vi"] if lang == "vi" else r["label"]
         other = r["other_name_vi"] if lang == "vi" and r["other_name_vi"] else r["other_name"]
         arrow = f"—{label}→" if r["direction"] == "out" else f"←{label}—"
         role = (r.get("role_vi") if lang == "vi" else None) or r["role"]
         extras = [x for x in (role, _status(r["status"], lang), *(_date(d, lang) for d in r["dates"].values())) if x]
-        echo(f"  {arrow} {other}" + (f"  [{'; '.join(extras)}]" if extras else ""))
+        say(f"  {arrow} {other}" + (f"  [{'; '.join(extras)}]" if extras else ""))
         for e in r["evidence"]:
-            echo(f"      “{e['quote']}” [{e['source']}]")
+            say(f"      “{e['quote']}” [{e['source']}]")
 
 
 @click.command()
@@ -219,6 +224,7 @@ def _print_profile(p: dict, lang: str) -> None:
 @click.option("--format", "-f", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
               help="table: a readable profile; json: everything; csv: the relations.")
 @raw_csv_option
+@width_option
 @lang_option
 def show(name: str, data, fmt: str, lang: str) -> None:
     """Profile of one actor or instrument: names, dates, relations and evidence.

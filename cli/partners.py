@@ -6,7 +6,7 @@ import click
 
 from partnergraph.graph.model.schema import get_schema
 
-from .common import UserError, data_option, emit, emit_json, format_option, lang_option, load, resolve
+from .common import UserError, data_option, echo_note, emit, emit_json, format_option, lang_option, load, resolve
 from .options import as_of_option, echo_counted, status_option, strict_needs_as_of, strict_option
 
 _WORDS = {
@@ -68,18 +68,15 @@ def partners(name, status, as_of, strict, kind, data, fmt, lang):
         return
     words = _WORDS[lang]
     schema = get_schema()
-    click.echo(words["partners"].format(name=result["actor"], n=len(rows)))
+    echo_note(words["partners"].format(name=result["actor"], n=len(rows)))
     for row in rows:
         click.echo()
         mark = words["tentative"] if row["tentative"] else ""
-        click.secho(f"{row['partner']}", bold=True, nl=False)
-        click.echo(f"  ({schema.kind_label(row['kind'], lang)}){mark}" + (words["since"].format(date=row["since"]) if row["since"] else ""))
-        for tie in row["through"]:
-            click.echo(f"  · {tie}")
-        for flag in row["flags"]:
-            click.echo(f"  ⚑ {flag}")
-        for quote in row["evidence"]:
-            click.echo(f"    {quote}")
+        since = words["since"].format(date=row["since"]) if row["since"] else ""
+        echo_note(click.style(row["partner"], bold=True) + f"  ({schema.kind_label(row['kind'], lang)}){mark}{since}")
+        for line in [f"  · {tie}" for tie in row["through"]] + [f"  ⚑ {flag}" for flag in row["flags"]] + \
+                [f"    {quote}" for quote in row["evidence"]]:
+            echo_note(line)
 
 
 @click.command()

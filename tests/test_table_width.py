@@ -149,3 +149,24 @@ def test_numbers_are_never_split_across_lines(number, text, width):
                 "--width", str(width))
     printed = json.loads(run("query", "RETURN $n AS n", "-p", f"n={json.dumps(number)}", "--format", "json"))[0]["n"]
     assert any(line.strip().startswith(str(printed)) for line in table.splitlines())
+
+
+SEED_NODES = sorted(__import__("partnergraph.graph.model.build", fromlist=["load_graph"]).load_graph().nodes)
+ACTORS = ["Viet Nam", "EU", "India", "ASEAN", "Julien Guerrier"]
+
+
+@settings(max_examples=30, deadline=None)
+@given(node=st.sampled_from(SEED_NODES), width=st.integers(min_value=40, max_value=160), lang=st.sampled_from(["en", "vi"]))
+def test_a_profile_fits_the_width_and_says_the_same(node, width, lang):
+    wrapped, whole = run("show", node, "--lang", lang, "--width", str(width)), run("show", node, "--lang", lang, "--width", "0")
+    assert widest(wrapped) <= width, wrapped
+    assert squeezed(wrapped) == squeezed(whole)
+
+
+@settings(max_examples=20, deadline=None)
+@given(actor=st.sampled_from(ACTORS), width=st.integers(min_value=40, max_value=160), lang=st.sampled_from(["en", "vi"]))
+def test_partners_fit_the_width_and_say_the_same(actor, width, lang):
+    args = ["partners", actor, "--status", "all", "--lang", lang]
+    wrapped, whole = run(*args, "--width", str(width)), run(*args, "--width", "0")
+    assert widest(wrapped) <= width, wrapped
+    assert squeezed(wrapped) == squeezed(whole)

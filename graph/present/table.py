@@ -93,8 +93,24 @@ def text_table(headers: list[str], rows: list[list[str]], width: int | None = No
 
 
 def wrap_lines(text: str, width: int) -> str:
-    """Prose wrapped to ``width`` display cells, line by line (its own line breaks kept)."""
-    return "\n".join(_wrap(line, width) for line in text.split("\n"))
+    """Prose wrapped to ``width`` display cells, line by line (its own line breaks kept); a line's
+    continuation is indented two more than the line, so an indented list stays readable.
+
+    >>> print(wrap_lines("  · one two three four", 12))
+      · one two
+        three
+        four
+    """
+    return "\n".join(_wrap_indented(line, width) for line in text.split("\n"))
+
+
+def _wrap_indented(line: str, width: int) -> str:
+    lead = line[: len(line) - len(line.lstrip(" "))]
+    if not line.strip() or _cells(line) <= width:
+        return line
+    more = lead + "  " if lead and _cells(lead) + 3 < width else lead
+    return "\n".join(wcwidth.wrap(line.lstrip(" "), width, initial_indent=lead, subsequent_indent=more, break_on_hyphens=False,
+                                   control_codes="ignore"))
 
 
 def _is_number(value) -> bool:

@@ -66,6 +66,7 @@ COMMANDS = [
     ["report", "--no-pictures"],
     ["report", "--no-pictures", "--from", "2019-01-01", "--to", "2023-12-31", "--as-of", "2023-12-31"],
     ["show", "Viet Nam"], ["partners", "Viet Nam"], ["partners", "EU", "--status", "all"],
+    ["partners", "Viet Nam", "--as-of", "2020-01-01"],
     ["timeline"], ["timeline", "--status", "all"], ["list", "all", "--status", "all"],
 ]
 
@@ -123,3 +124,10 @@ def test_the_reports_ranking_rule_is_the_analysis_rule_in_both_languages():
     from partnergraph.graph.analysis.findings import RANKING_RULE
 
     assert catalogue()["rep_ranking_rule"]["en"] == RANKING_RULE  # one rule: the catalogue's English is the library's
+
+
+def test_partners_flags_in_vietnamese():
+    args = ["partners", "Viet Nam", "--as-of", "2020-01-01"]
+    vi, en = run(*args, "--lang", "vi"), run(*args)
+    assert "not attested before 1 Jan 2023" in en
+    assert "not attested" not in vi and "chưa được ghi nhận trước 1 tháng 1 2023" in vi

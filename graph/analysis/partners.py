@@ -82,7 +82,11 @@ def _evidence(G, attrs: dict) -> list[dict]:
             for e in attrs.get("evidence", ())]
 
 
-def _time_flag(G, items: list[dict], day: date | None) -> tuple[str, str | None]:
+_FLAG_WORDS = {"en": ("not attested before {date}", "no usable date"),
+               "vi": ("chưa được ghi nhận trước {date}", "không có ngày dùng được")}
+
+
+def _time_flag(G, items: list[dict], day: date | None, lang: str = "en") -> tuple[str, str | None]:
     """(state, flag text) of a tie made of ``items`` (attribute dicts) on ``day``."""
     if day is None:
         return KNOWN, None
@@ -91,7 +95,8 @@ def _time_flag(G, items: list[dict], day: date | None) -> tuple[str, str | None]
     if not pending:
         return KNOWN, None
     first = max((s.attested for s in pending if s.attested), default=None)
-    return NOT_ATTESTED, (f"not attested before {format_date(first.isoformat())}" if first else "no usable date")
+    before, undated = _FLAG_WORDS["vi" if lang == "vi" else "en"]
+    return NOT_ATTESTED, (before.format(date=format_date(first.isoformat(), lang)) if first else undated)
 
 
 def _since(G, items: list[dict]) -> tuple[date | None, str]:
@@ -111,7 +116,7 @@ def _instrument_row(G, x, p, inst, mine, theirs, day, lang) -> dict:
     statuses = [tie_status(G, u, v, d) for (u, v, _), d in edges] + [attrs.get("status")]
     tentative = [s for s in statuses if s and not schema.in_place(s)]
     status = tentative[0] if tentative else attrs.get("status") or next((s for s in statuses if s), None)
-    state, flag = _time_flag(G, [attrs] + [d for _, d in edges], day)
+    state, flag = _time_flag(G, [attrs] + [d for _, d in edges], day, lang)
     since, basis = _since(G, [attrs] + [d for _, d in edges])
     return {
         "id": inst, "name": display_name(attrs, lang), "kind": attrs["kind"], "kind_label": schema.kind_label(attrs["kind"], lang),
@@ -128,7 +133,7 @@ def _direct_row(G, u, v, k, day, lang) -> dict:
     schema = get_schema()
     d = G.edges[u, v, k]
     status = d.get("status")
-    state, flag = _time_flag(G, [d], day)
+    state, flag = _time_flag(G, [d], day, lang)
     since, basis = _since(G, [d])
     return {
         "id": k, "type": d["type"], "label": schema.edge_label(d["type"], lang),

@@ -15,7 +15,6 @@ import click
 
 from partnergraph.graph.model.schema import get_schema
 from partnergraph.graph.present.i18n import catalogue, t
-from partnergraph.graph.present.table import numeric_columns, text_table, wrap_lines
 from partnergraph.graph.readwrite.escape import csv_cell, terminal
 from partnergraph.graph.readwrite.output import OutputError, open_output, write_output
 
@@ -241,6 +240,8 @@ def render_rows(rows: list[dict], fmt: str, columns: list[str] | None = None, *,
         return visible(buffer.getvalue()) if for_terminal else buffer.getvalue()
     if not rows:
         return "(no rows)\n"
+    from partnergraph.graph.present.table import numeric_columns, text_table  # lazy: tabulate + wcwidth ~45 ms
+
     values = [[_in_words(c, r.get(c), lang) for c in columns] for r in rows]
     table = [[visible(_cell(v)) for v in row] for row in values]
     return text_table([visible(header_label(c, lang)) for c in columns], table, width, numeric_columns(values)) + "\n"
@@ -287,7 +288,11 @@ def emit(rows: list[dict], fmt: str, columns: list[str] | None = None, out=None)
 def echo_note(text: str, err: bool = False) -> None:
     """A line of prose beside a table (what was counted, what was left out), wrapped to the table's width."""
     width = table_width(sys.stderr if err else None)
-    click.echo(wrap_lines(text, width) if width else text, err=err)
+    if width:
+        from partnergraph.graph.present.table import wrap_lines  # lazy: wcwidth ~20 ms, only when wrapping
+
+        text = wrap_lines(text, width)
+    click.echo(text, err=err)
 
 
 def echo(text: Any = "", err: bool = False, nl: bool = True) -> None:

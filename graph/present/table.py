@@ -67,15 +67,19 @@ def column_widths(headers: list[str], columns: list[list[str]], width: int, whol
     room = width - GAP * (len(headers) - 1)
     if sum(natural) <= room:
         return natural
-    tiers = [need(_widest_word, _widest_word), need(_widest_word, _widest_grapheme),
-             need(_widest_grapheme, _widest_grapheme)]
     keep = whole or [False] * len(headers)
-    tiers = [[n if k else min(n, f) for n, f, k in zip(natural, tier, keep)] for tier in tiers]
-    floor = next((tier for tier in tiers if sum(tier) <= room), tiers[-1])
+    floor = []
+    for header_measure, cell_measure in ((_widest_word, _widest_word), (_widest_word, _widest_grapheme),
+                                         (_widest_grapheme, _widest_grapheme)):  # measured only as far as needed
+        floor = [n if k else min(n, f) for n, f, k in zip(natural, need(header_measure, cell_measure), keep)]
+        if sum(floor) <= room:
+            break
     return _spread(natural, floor, room)
 
 
 def _wrap(text: str, width: int) -> str:
+    if _cells(text) <= width:  # most cells fit: printed exactly as they are, and fast
+        return text
     return "\n".join(wcwidth.wrap(text, width, break_on_hyphens=False, control_codes="ignore"))
 
 

@@ -14,9 +14,11 @@ import click
 
 from partnergraph.graph.analysis.centrality.measures import MEASURES
 from partnergraph.graph.model.i18n import t, tn
+from partnergraph.graph.model.schema import UnknownKind, get_schema
 
 from .common import (
-    UserError, data_option, emit, emit_json, format_option, lang_option, load, progress_when_long, refusals, resolve,
+    UserError, data_option, echo_note, emit, emit_json, format_option, lang_option, load, progress_when_long, refusals,
+    resolve,
 )
 from .neo4j_options import backend_option, neo4j_errors, settings_from_options
 from .options import (
@@ -173,7 +175,6 @@ def centrality(measure, projection, top, kind, status, as_of, sample, seed, expl
       partnergraph centrality --projection actors --status all   # tentative ties counted too
     """
     from partnergraph.graph.analysis.centrality import centrality as rank
-    from partnergraph.graph.model.schema import UnknownKind, get_schema
 
     try:
         get_schema().kinds_named(kind)  # before the graph is loaded (a Neo4j read can take long)
@@ -191,7 +192,7 @@ def centrality(measure, projection, top, kind, status, as_of, sample, seed, expl
         return
     if fmt == "table":
         when = f" as of {result['as_of']}" if result["as_of"] else ""
-        click.echo(f"{measure} on the {result['graph']}{when} ({result['nodes']} nodes, {result['edges']} links); "
+        echo_note(f"{measure} on the {result['graph']}{when} ({result['nodes']} nodes, {result['edges']} links); "
                    f"{result['method']}, engine {result['engine']}")
     echo_counted(result["counted"], fmt, lang)
     emit(result["rows"], fmt, ["rank", "name", "kind", "score", "why"])

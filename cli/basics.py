@@ -8,9 +8,13 @@ import sys
 import click
 
 from .common import (
-    UserError, data_option, echo, emit, emit_json, format_option, lang_option, load, progress_when_long, raw_csv_option,
-    resolve, save, visible,
+    UserError, data_option, echo, echo_note, emit, emit_json, format_option, lang_option, load, progress_when_long, raw_csv_option,
+    resolve, save, visible, width_option,
 )
+from partnergraph.graph.model.dates import format_date
+from partnergraph.graph.model.schema import get_schema
+from partnergraph.graph.model.i18n import catalogue, t
+
 from .options import check_window, echo_counted, status_option, window_options
 
 
@@ -131,10 +135,10 @@ def list_cmd(family: str, kind: str | None, domain: str | None, search: str | No
         echo_counted(answer["counted"], fmt, lang)
     emit(rows, fmt, ["id", "kind", "name", "name_vi", "status", "date", "degree"])
     if fmt == "table" and answer["not_listed"]:
-        click.echo(f"({answer['not_listed']} not listed: their ties are not counted; --status all lists them.)")
+        echo_note(t("list_not_listed", lang, n=answer["not_listed"]))
     if fmt == "table" and answer["uncertain"]:
-        click.echo(f"({len(answer['uncertain'])} more may fall in the window; their sources do not date them precisely: "
-                   f"{', '.join(r['name'] for r in answer['uncertain'][:5])}{', …' if len(answer['uncertain']) > 5 else ''}.)")
+        names = ", ".join(r["name"] for r in answer["uncertain"][:5]) + (", …" if len(answer["uncertain"]) > 5 else "")
+        echo_note(t("list_uncertain", lang, n=len(answer["uncertain"]), names=names))
 
 
 def _status(status: str | None, lang: str) -> str | None:
@@ -143,39 +147,58 @@ def _status(status: str | None, lang: str) -> str | None:
     return status_label(status, lang)
 
 
+def _language(code: str, lang: str) -> str:
+    """A source's language as the reader reads it ('en', or 'tiếng Anh' in Vietnamese): where only English exists."""
+    return t(f"language_{code}", lang) if f"language_{code}" in catalogue() else code
+
+
+def _date(d: dict, lang: str) -> str:
+    return format_date(d["value"], lang)
+
+
+def say(text: str, bold: str = "") -> None:
+    """A line of the profile (``bold`` first), control characters shown, wrapped to the terminal's width or --width."""
+    echo_note((click.style(visible(bold), bold=True) if bold else "") + visible(text))
+
+
 def _print_profile(p: dict, lang: str) -> None:
+    schema = get_schema()
     name = p["name_vi"] if lang == "vi" and p["name_vi"] else p["name"]
-    click.secho(visible(name), bold=True, nl=False)
-    echo(f"  ({p['kind_label']}, {p['family']})  id: {p['id']}")
-    names = [("English", p["name"]), ("Vietnamese", p["name_vi"]), ("Short", p["short_name"]), ("ISO", p["iso"])]
-    echo("  " + "   ".join(f"{k}: {v}" for k, v in names if v))
+    family = schema.family_label(p["family"], lang) if lang == "vi" else p["family"]
+    say(f"  ({schema.kind_label(p['kind'], lang)}, {family})  id: {p['id']}", bold=name)
+    names = [("show_english", p["name"]), ("show_vietnamese", p["name_vi"]), ("show_short", p["short_name"]), ("show_iso", p["iso"])]
+    say("  " + "   ".join(f"{t(k, lang)}: {v}" for k, v in names if v))
     if p["aliases"]:
-        echo(f"  Also: {', '.join(p['aliases'])}")
+        say(f"  {t('show_also', lang)}: {', '.join(p['aliases'])}")
     if p["status"]:
-        echo(f"  Status: {_status(p['status'], lang)}")
-    for label, key in (("Date note", "date_note"), ("Description", "description"), ("Note", "note")):
+        say(f"  {t('show_status', lang)}: {_status(p['status'], lang)}")
+    for key in ("date_note", "description", "note"):
         if p[key]:
-            echo(f"  {label}: {p[key]}")
+            say(f"  {t('show_' + key, lang)}: {p[key]}")
     for field, d in p["dates"].items():
-        echo(f"  {field.capitalize()}: {d['text']} ({d['precision']})")
-    for label, key in (("Domains", "domains"), ("Places", "places")):
-        if p[key]:
-            echo(f"  {label}: {', '.join(p[key])}")
+        say(f"  {t('show_date_' + field, lang)}: {_date(d, lang)} ({t('precision_' + d['precision'], lang)})")
+    if p["domains"]:
+        say(f"  {t('show_domains', lang)}: {', '.join(schema.domain_label(x, lang) if lang == 'vi' and x in schema.domains else x for x in p['domains'])}")
+    if p["places"]:
+        say(f"  {t('show_places', lang)}: {', '.join(p['places'])}")
     for c in p["counts"]:
-        echo(f"  Count: {c['what']} = {c['value']}" + (f" (as of {c['as_of']})" if c.get("as_of") else ""))
-        echo(f"      “{c['quote']}” [{c['source']}]")
-    echo("  Evidence:")
+        when = f" ({t('as_of', lang, date=format_date(c['as_of'], lang))})" if c.get("as_of") else ""
+        say(f"  {t('show_count', lang)}: {c['what']} = {c['value']}{when}")
+        say(f"      “{c['quote']}” [{c['source']}]")
+    say(f"  {t('show_evidence', lang)}:")
     for e in p["evidence"]:
-        echo(f"    “{e['quote']}”\n      — {e['source_title']} ({e['published']}, {e['language']}) [{e['source']}]")
-    echo(f"\nRelations ({len(p['relations'])}):")
+        say(f"    “{e['quote']}”\n      — {e['source_title']} ({format_date(e['published'], lang)}, "
+             f"{_language(e['language'], lang)}) [{e['source']}]")
+    say("\n" + t("show_relations", lang, n=len(p["relations"])) + ":")
     for r in p["relations"]:
         label = r["label_vi"] if lang == "vi" else r["label"]
         other = r["other_name_vi"] if lang == "vi" and r["other_name_vi"] else r["other_name"]
         arrow = f"—{label}→" if r["direction"] == "out" else f"←{label}—"
-        extras = [x for x in (r["role"], _status(r["status"], lang), *(d["text"] for d in r["dates"].values())) if x]
-        echo(f"  {arrow} {other}" + (f"  [{'; '.join(extras)}]" if extras else ""))
+        role = (r.get("role_vi") if lang == "vi" else None) or r["role"]
+        extras = [x for x in (role, _status(r["status"], lang), *(_date(d, lang) for d in r["dates"].values())) if x]
+        say(f"  {arrow} {other}" + (f"  [{'; '.join(extras)}]" if extras else ""))
         for e in r["evidence"]:
-            echo(f"      “{e['quote']}” [{e['source']}]")
+            say(f"      “{e['quote']}” [{e['source']}]")
 
 
 @click.command()
@@ -184,6 +207,7 @@ def _print_profile(p: dict, lang: str) -> None:
 @click.option("--format", "-f", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
               help="table: a readable profile; json: everything; csv: the relations.")
 @raw_csv_option
+@width_option
 @lang_option
 def show(name: str, data, fmt: str, lang: str) -> None:
     """Profile of one actor or instrument: names, dates, relations and evidence.

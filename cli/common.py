@@ -7,11 +7,14 @@ import csv
 import io
 import json
 import os
+import shutil
 import sys
 from typing import Any, Callable, Iterable
 
 import click
 
+from partnergraph.graph.model.schema import get_schema
+from partnergraph.graph.present.i18n import catalogue, t
 from partnergraph.graph.readwrite.escape import csv_cell, terminal
 from partnergraph.graph.readwrite.output import OutputError, open_output, write_output
 
@@ -119,7 +122,7 @@ def data_layers(data: Iterable[str], base: Iterable[str] | None = None) -> list[
 
 
 def format_option(f: Callable) -> Callable:
-    f = raw_csv_option(f)
+    f = width_option(raw_csv_option(f))
     return click.option(
         "--format", "-f", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
         help="table for people, json or csv for scripts.",
@@ -139,6 +142,36 @@ def raw_csv_option(f: Callable) -> Callable:
         "--raw-csv", is_flag=True, expose_value=False, callback=remember,
         help="With --format csv: do not neutralise cells that start with = + - @ (spreadsheet formulas); for programs.",
     )(f)
+
+
+WIDTH_HELP = ("Wrap tables to N columns (display cells). Default: the terminal's width ($COLUMNS first); "
+              "into a pipe or file: no wrapping, rows stay whole. 0: never wrap. json and csv never wrap.")
+
+
+def width_option(f: Callable) -> Callable:
+    """--width N: the table width, recorded in ctx.meta like --raw-csv, so commands keep their parameters."""
+
+    def remember(ctx: click.Context, _param, value: int | None) -> int | None:
+        if value is not None:
+            ctx.meta["partnergraph.width"] = value
+        return value
+
+    return click.option("--width", type=click.IntRange(min=0), metavar="N", expose_value=False, callback=remember,
+                        help=WIDTH_HELP)(f)
+
+
+def table_width(out=None) -> int | None:
+    """The width tables wrap to: --width, else a terminal's width ($COLUMNS first), else None (no wrapping).
+
+    Output into a pipe or a file is not wrapped, whatever $COLUMNS says (test runners and CI set it),
+    so that grep, awk and a saved file see whole rows."""
+    ctx = click.get_current_context(silent=True)
+    given = ctx.meta.get("partnergraph.width") if ctx else None
+    if given is not None:
+        return given or None
+    if _to_terminal(out or sys.stdout):
+        return shutil.get_terminal_size().columns or None
+    return None
 
 
 def raw_csv() -> bool:
@@ -205,8 +238,9 @@ def visible(text: Any) -> str:
 
 
 def render_rows(rows: list[dict], fmt: str, columns: list[str] | None = None, *, raw: bool = False,
-                for_terminal: bool = False) -> str:
-    """Rows as table, JSON or CSV text (what :func:`emit` prints)."""
+                for_terminal: bool = False, width: int | None = None, lang: str = "en") -> str:
+    """Rows as table (wrapped to ``width`` display cells; None: unwrapped; headers in ``lang``), JSON or CSV
+    text (what :func:`emit` prints). JSON keys and CSV headers stay the column names, for programs."""
     columns = columns or (list(rows[0]) if rows else [])
     if fmt == "json":
         text = json.dumps([{c: r.get(c) for c in columns} for r in rows], ensure_ascii=False, indent=2) + "\n"
@@ -217,12 +251,33 @@ def render_rows(rows: list[dict], fmt: str, columns: list[str] | None = None, *,
         writer.writerow(columns)
         writer.writerows([_csv_value(r.get(c), raw) for c in columns] for r in rows)
         return visible(buffer.getvalue()) if for_terminal else buffer.getvalue()
-    from tabulate import tabulate
-
     if not rows:
         return "(no rows)\n"
-    table = [[visible(_cell(r.get(c))) for c in columns] for r in rows]
-    return tabulate(table, headers=[visible(c) for c in columns], tablefmt="simple", maxcolwidths=60) + "\n"
+    from partnergraph.graph.present.table import numeric_columns, text_table  # lazy: tabulate + wcwidth ~45 ms
+
+    values = [[_in_words(c, r.get(c), lang) for c in columns] for r in rows]
+    table = [[visible(_cell(v)) for v in row] for row in values]
+    return text_table([visible(header_label(c, lang)) for c in columns], table, width, numeric_columns(values)) + "\n"
+
+
+def _in_words(column: str, value: Any, lang: str) -> Any:
+    """A table cell as the reader reads it: a status code as its label in Vietnamese (CSV and JSON keep the code)."""
+    statuses = get_schema().statuses
+    if lang == "vi" and column == "status" and isinstance(value, str) and value in statuses:
+        return statuses[value]["label_vi"]
+    return value
+
+
+def header_label(column: str, lang: str) -> str:
+    """A table header as the reader reads it: the catalogue's col_<name> in Vietnamese, the column name in English."""
+    key = f"col_{column}"
+    return t(key, lang) if lang == "vi" and key in catalogue() else column
+
+
+def current_lang() -> str:
+    """The running command's --lang (en without one)."""
+    ctx = click.get_current_context(silent=True)
+    return (ctx.params.get("lang") if ctx else None) or "en"
 
 
 def emit(rows: list[dict], fmt: str, columns: list[str] | None = None, out=None) -> None:
@@ -231,7 +286,8 @@ def emit(rows: list[dict], fmt: str, columns: list[str] | None = None, out=None)
     CSV cells that a spreadsheet would run as formulas (=, +, -, @, tab, CR first) get a ' before them
     unless --raw-csv; on a terminal, control characters are shown, never sent raw."""
     terminal_out = _to_terminal(out or sys.stdout)
-    text = render_rows(rows, fmt, columns, raw=raw_csv(), for_terminal=terminal_out or fmt == "table")
+    text = render_rows(rows, fmt, columns, raw=raw_csv(), for_terminal=terminal_out or fmt == "table",
+                       width=table_width(out), lang=current_lang())
     if out is not None:
         out.write(text)
         return
@@ -240,6 +296,16 @@ def emit(rows: list[dict], fmt: str, columns: list[str] | None = None, out=None)
             handle.write(text)
     except OutputError as exc:
         raise UserError(str(exc))
+
+
+def echo_note(text: str, err: bool = False) -> None:
+    """A line of prose beside a table (what was counted, what was left out), wrapped to the table's width."""
+    width = table_width(sys.stderr if err else None)
+    if width:
+        from partnergraph.graph.present.table import wrap_lines  # lazy: wcwidth ~20 ms, only when wrapping
+
+        text = wrap_lines(text, width)
+    click.echo(text, err=err)
 
 
 def echo(text: Any = "", err: bool = False, nl: bool = True) -> None:

@@ -10,7 +10,7 @@ from typing import Callable
 
 import click
 
-from .common import UserError
+from .common import UserError, echo_note
 
 STATUS_HELP = ("Which ties count: in-place (default: signed, in force, ongoing, held, completed, or no status stated), "
                "all, tentative, or a comma list of statuses (sought,proposed; in-place,sought).")
@@ -102,7 +102,5 @@ def echo_counted(meta: dict, fmt: str, lang: str = "en") -> None:
     """Say which ties were counted: a header line for a table, a line on stderr for CSV (JSON carries the field)."""
     from partnergraph.graph.analysis.filters import counted_line  # lazy: as above
 
-    if fmt == "table":
-        click.echo(counted_line(meta, lang))
-    elif fmt == "csv":
-        click.echo(counted_line(meta, lang), err=True)
+    if fmt in ("table", "csv"):
+        echo_note(counted_line(meta, lang), err=fmt == "csv")

@@ -7,7 +7,7 @@ import click
 from partnergraph.graph.model.i18n import t
 from partnergraph.graph.model.schema import get_schema
 
-from .common import data_option, emit, emit_json, format_option, lang_option, load, refusals, resolve
+from .common import data_option, echo_note, emit, emit_json, format_option, lang_option, load, refusals, resolve
 from .options import as_of_option, echo_counted, status_option, strict_needs_as_of, strict_option
 
 @click.command()
@@ -52,18 +52,15 @@ def partners(name, status, as_of, strict, kind, data, fmt, lang):
         emit(rows, fmt, ["partner", "kind", "through", "since", "tentative", "flags", "evidence", "sources"])
         return
     schema = get_schema()
-    click.echo(t("partners_line", lang, name=result["actor"], n=len(rows)))
+    echo_note(t("partners_line", lang, name=result["actor"], n=len(rows)))
     for row in rows:
         click.echo()
         mark = "  " + t("only_tentative_mark", lang) if row["tentative"] else ""
-        click.secho(f"{row['partner']}", bold=True, nl=False)
-        click.echo(f"  ({schema.kind_label(row['kind'], lang)}){mark}" + ("  " + t("since_date", lang, date=row["since"]) if row["since"] else ""))
-        for tie in row["through"]:
-            click.echo(f"  · {tie}")
-        for flag in row["flags"]:
-            click.echo(f"  ⚑ {flag}")
-        for quote in row["evidence"]:
-            click.echo(f"    {quote}")
+        since = "  " + t("since_date", lang, date=row["since"]) if row["since"] else ""
+        echo_note(click.style(row["partner"], bold=True) + f"  ({schema.kind_label(row['kind'], lang)}){mark}{since}")
+        for line in [f"  · {tie}" for tie in row["through"]] + [f"  ⚑ {flag}" for flag in row["flags"]] + \
+                [f"    {quote}" for quote in row["evidence"]]:
+            echo_note(line)
 
 
 @click.command()

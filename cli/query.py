@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from partnergraph.cli.common import FORMATS, UserError, data_option, emit, load
+from partnergraph.cli.common import FORMATS, UserError, data_option, emit, load, width_option
 from partnergraph.cli.neo4j_options import backend_option, neo4j_errors, neo4j_options, settings_from_options
 
 SERVER_HINT = "--backend neo4j"
@@ -105,7 +105,7 @@ def backend_options(f):
                      help="Local engine: reuse the graph built for these dataset files before, kept in "
                           "${PARTNERGRAPH_CACHE:-~/.cache/partnergraph}/cypher (rebuilt when a file changes).")(f)
     f = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-                     help="table for people, json or csv for scripts.")(f)
+                     help="table for people, json or csv for scripts.")(width_option(f))
     return f
 
 

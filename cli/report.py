@@ -85,13 +85,15 @@ def report(fmt, output, status, as_of, start, end, figures, pictures, data, lang
 
 
 def _drawn_figures(G, folder: Path, options: dict) -> dict[str, Path]:
+    from partnergraph.graph.present.i18n import t
     from partnergraph.graph.present.report_figures import report_figures
-    from partnergraph.graph.present.report_scope import RANKING_RULE, counted_line, rank_actors, scope
+    from partnergraph.graph.present.report_scope import counted_line, rank_actors, scope
 
     click.echo("Drawing the report's pictures…", err=True)
     H, counted = scope(G, options["status"], options["as_of"], lang=options["lang"])
     rows = rank_actors(G, status=options["status"], as_of=options["as_of"], explain=0, lang=options["lang"])
-    caption = f"{counted_line(counted, options['lang'])} Ranking: {RANKING_RULE}."
+    lang = options["lang"]
+    caption = f"{counted_line(counted, lang)} {t('rep_ranking', lang)}: {t('rep_ranking_rule', lang)}."
     return report_figures(H, rows, caption, folder, lang=options["lang"])
 
 

@@ -139,6 +139,40 @@ def test_seed_page(browser, tmp_path):
     page.close()
 
 
+def _pixel(page, node: str) -> tuple[int, int, int]:
+    """The colour on screen at a node's centre (a screenshot, as a user sees it)."""
+    import io
+
+    import matplotlib.image as mpimg
+
+    x, y = page.evaluate(f"(() => {{ const r = window.partnergraph.renderer; "
+                         f"const p = r.framedGraphToViewport(r.getNodeDisplayData('{node}')); return [p.x, p.y]; }})()")
+    box = page.eval_on_selector("#graph", "e => { const b = e.getBoundingClientRect(); return [b.x, b.y]; }")
+    shot = mpimg.imread(io.BytesIO(page.screenshot(clip={"x": box[0] + x, "y": box[1] + y, "width": 1, "height": 1})))
+    return tuple(int(round(c * 255)) for c in shot[0, 0, :3])
+
+
+def test_instruments_are_rings_and_actors_discs(browser, tmp_path):
+    """Shape shows the family: an instrument's centre is white, an actor's is its kind's colour."""
+    target = tmp_path / "graph.html"
+    assert CliRunner().invoke(cli, ["render", "-o", str(target)]).exit_code == 0
+    page, problems = _open(browser, target)
+    G = load_graph()
+    for node, attrs in G.nodes(data=True):
+        assert page.evaluate(f"window.partnergraph.program('{node}')") == ("ring" if attrs["family"] == "instrument" else "circle")
+    for node in ("eu-viet-nam-fpa", "viet-nam"):
+        page.evaluate(f"(() => {{ const r = window.partnergraph.renderer; const d = r.getNodeDisplayData('{node}'); "
+                      f"r.getCamera().setState({{x: d.x, y: d.y, ratio: 0.2}}); }})()")
+        page.wait_for_timeout(300)
+        colour = _pixel(page, node)
+        if G.nodes[node]["family"] == "instrument":
+            assert min(colour) > 235, colour  # white inside the ring
+        else:
+            assert min(colour) < 200, colour  # the disc's colour
+    assert problems == []
+    page.close()
+
+
 def test_date_slider_applies_the_as_of_rule(browser, tmp_path):
     from partnergraph.graph.model.timeslice import as_of
 

@@ -92,7 +92,8 @@ def _check_choice(what: str, value, choices) -> None:
 
 def list_answer(G: nx.MultiDiGraph, family=None, kind=None, domain=None, search=None, *, status="all",
                 start=None, end=None, lang: str = "en") -> dict:
-    """``{"counted", "from", "to", "rows", "uncertain", "not_listed"}`` (see :func:`list_nodes`).
+    """``{"counted", "from", "to", "rows", "uncertain", "not_listed"}`` (see :func:`list_nodes`); dates and
+    what was counted in ``lang``.
 
     ``not_listed`` counts the instruments the status filter leaves out. With ``lang="vi"`` a row's
     ``name`` is the Vietnamese one where there is one (``name_vi`` then holds the English one).
@@ -101,7 +102,7 @@ def list_answer(G: nx.MultiDiGraph, family=None, kind=None, domain=None, search=
     schema = get_schema()
     _check_choice("kind", kind, schema.node_kinds)
     _check_choice("domain", domain, schema.domains)
-    H, meta = scope(G, status)
+    H, meta = scope(G, status, lang=lang)
     lo, hi = window_bounds(start, end)
     wanted = fold(search) if search else None
     rows, uncertain = [], []
@@ -121,7 +122,7 @@ def list_answer(G: nx.MultiDiGraph, family=None, kind=None, domain=None, search=
                 "name": attrs["name"],
                 "name_vi": attrs.get("name_vi", ""),
                 "status": attrs.get("status", ""),
-                "date": format_date(attrs.get("start") or attrs.get("mentioned")),
+                "date": format_date(attrs.get("start") or attrs.get("mentioned"), lang),
                 "degree": H.degree(node_id),
             }
         )
@@ -177,7 +178,7 @@ def relation_rows(G: nx.MultiDiGraph, node_id: str) -> list[dict]:
                     "other_name": G.nodes[other]["name"],
                     "other_name_vi": G.nodes[other].get("name_vi", ""),
                     "other_kind": G.nodes[other]["kind"],
-                    "role": data.get("role"),
+                    "role": data.get("role"), "role_vi": data.get("role_vi"),
                     "status": data.get("status"),
                     "dates": _dates(data),
                     "note": data.get("note"),

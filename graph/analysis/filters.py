@@ -295,7 +295,7 @@ def counted_line(meta: dict, lang: str = "en") -> str:
     """One line for a table's header: 'Counted: ties in place (...); as of 1 Jan 2019 (3 facts not attested yet left out).'"""
     text = t("counted_head", lang, counted=meta["counted"])
     if meta.get("as_of"):
-        text += t("counted_as_of", lang, date=format_date(meta["as_of"]))
+        text += t("counted_as_of", lang, date=format_date(meta["as_of"], lang))
         n = len(meta.get("not_attested", ()))
         if n:
             kept = "counted_unattested_kept" if meta.get("unattested_included") else "counted_unattested_left_out"

@@ -66,9 +66,11 @@ def _dates(attrs: dict) -> dict:
     return {f: attrs[f] for f in get_schema().date_fields if attrs.get(f)}
 
 
-def _dates_text(attrs: dict) -> str:
-    words = {"start": "", "end": "until ", "mentioned": "mentioned "}
-    return ", ".join(f"{words[f]}{format_date(v)}" for f, v in _dates(attrs).items())
+_DATE_MESSAGE = {"start": "date_plain", "end": "date_until", "mentioned": "date_mentioned"}
+
+
+def _dates_text(attrs: dict, lang: str = "en") -> str:
+    return ", ".join(msg(_DATE_MESSAGE[f], lang, date=format_date(v, lang)) for f, v in _dates(attrs).items())
 
 
 def _evidence(G, attrs: dict) -> list[dict]:
@@ -77,7 +79,7 @@ def _evidence(G, attrs: dict) -> list[dict]:
             for e in attrs.get("evidence", ())]
 
 
-def _time_flag(G, items: list[dict], day: date | None) -> tuple[str, str | None]:
+def _time_flag(G, items: list[dict], day: date | None, lang: str = "en") -> tuple[str, str | None]:
     """(state, flag text) of a tie made of ``items`` (attribute dicts) on ``day``."""
     if day is None:
         return KNOWN, None
@@ -86,7 +88,9 @@ def _time_flag(G, items: list[dict], day: date | None) -> tuple[str, str | None]
     if not pending:
         return KNOWN, None
     first = max((s.attested for s in pending if s.attested), default=None)
-    return NOT_ATTESTED, (f"not attested before {format_date(first.isoformat())}" if first else "no usable date")
+    if first is None:
+        return NOT_ATTESTED, msg("no_usable_date", lang)
+    return NOT_ATTESTED, msg("not_attested_before", lang, date=format_date(first.isoformat(), lang))
 
 
 def _since(G, items: list[dict]) -> tuple[date | None, str]:
@@ -106,12 +110,12 @@ def _instrument_row(G, x, p, inst, mine, theirs, day, lang) -> dict:
     statuses = [tie_status(G, u, v, d) for (u, v, _), d in edges] + [attrs.get("status")]
     tentative = [s for s in statuses if s and not schema.in_place(s)]
     status = tentative[0] if tentative else attrs.get("status") or next((s for s in statuses if s), None)
-    state, flag = _time_flag(G, [attrs] + [d for _, d in edges], day)
+    state, flag = _time_flag(G, [attrs] + [d for _, d in edges], day, lang)
     since, basis = _since(G, [attrs] + [d for _, d in edges])
     return {
         "id": inst, "name": display_name(attrs, lang), "kind": attrs["kind"], "kind_label": schema.kind_label(attrs["kind"], lang),
         "status": status, "status_label": schema.status_label(status, lang) if status else "",
-        "in_place": schema.in_place(status), "dates": _dates(attrs), "dates_text": _dates_text(attrs),
+        "in_place": schema.in_place(status), "dates": _dates(attrs), "dates_text": _dates_text(attrs, lang),
         "relations": [f"{display_name(G.nodes[u], lang)} —{schema.edge_label(d['type'], lang)}→ {display_name(G.nodes[v], lang)}"
                       for (u, v, _), d in edges],
         "since": since.isoformat() if since else None, "since_basis": basis, "time": state, "flag": flag,
@@ -123,14 +127,14 @@ def _direct_row(G, u, v, k, day, lang) -> dict:
     schema = get_schema()
     d = G.edges[u, v, k]
     status = d.get("status")
-    state, flag = _time_flag(G, [d], day)
+    state, flag = _time_flag(G, [d], day, lang)
     since, basis = _since(G, [d])
     return {
         "id": k, "type": d["type"], "label": schema.edge_label(d["type"], lang),
         "text": f"{display_name(G.nodes[u], lang)} —{schema.edge_label(d['type'], lang)}→ {display_name(G.nodes[v], lang)}",
         "role": d.get("role_vi" if lang == "vi" else "role") or d.get("role"),
         "status": status, "status_label": schema.status_label(status, lang) if status else "", "in_place": schema.in_place(status),
-        "dates": _dates(d), "dates_text": _dates_text(d), "since": since.isoformat() if since else None, "since_basis": basis,
+        "dates": _dates(d), "dates_text": _dates_text(d, lang), "since": since.isoformat() if since else None, "since_basis": basis,
         "time": state, "flag": flag, "evidence": _evidence(G, d),
     }
 
@@ -208,7 +212,7 @@ def partner_rows(result: dict, lang: str = "en") -> list[dict]:
                  f"{' (' + t['status_label'] + ')' if t['status_label'] else ''}" for t in r["direct"]]
         quotes = list(dict.fromkeys(f"“{e['quote']}” [{e['source']}]" for t in r["through"] + r["direct"] for e in t["evidence"]))
         first = min((t for t in r["through"] + r["direct"] if t["since"]), key=lambda t: t["since"], default=None)
-        since = format_date(r["since"]) if r["since"] else ""
+        since = format_date(r["since"], lang) if r["since"] else ""
         if first and first["since_basis"] != "start":
             since += msg("first_attested", lang)
         out.append({"partner": r["name"], "kind": r["kind"], "through": ties, "since": since,

@@ -41,12 +41,12 @@ import networkx as nx
 
 from partnergraph.graph.analysis.filters import scope
 from partnergraph.graph.model.dates import as_date, format_date, parse_date
+from partnergraph.graph.model.i18n import t
 from partnergraph.graph.model.names import display_name
 from partnergraph.graph.model.schema import get_schema
 from partnergraph.graph.model.timeslice import in_window, possible_days
 
 _FIELD_ORDER = {"start": 0, "mentioned": 1, "end": 2}
-_FIELD_WORD = {"start": "start", "mentioned": "mentioned", "end": "end"}
 
 
 def _first_source_year(G: nx.MultiDiGraph, attrs: dict) -> int | None:
@@ -59,6 +59,10 @@ def _first_source_year(G: nx.MultiDiGraph, attrs: dict) -> int | None:
             if parsed.year_known:
                 years.append(parsed.lower.year)
     return min(years) if years else None
+
+
+def _words(lang: str) -> dict[str, str]:
+    return {field: t(f"field_{field}", lang) for field in ("start", "mentioned", "end", "range")}
 
 
 def _sort_day(G, attrs: dict, text: str) -> tuple[date | None, int | None]:
@@ -81,7 +85,7 @@ def _event(G, attrs, field, what, kind, item, lang) -> dict:
     parsed = parse_date(text)
     sort_day, assumed = _sort_day(G, attrs, text)
     return {
-        "date": format_date(parsed), "edtf": text, "precision": parsed.precision, "year_known": parsed.year_known,
+        "date": format_date(parsed, lang), "edtf": text, "precision": parsed.precision, "year_known": parsed.year_known,
         "year_assumed_for_sorting": assumed, "field": field, "what": what, "kind": kind, "item": item,
         "status": attrs.get("status") or "", "involves": [],
         "sources": sorted({e["source"] for e in attrs.get("evidence", ())}),
@@ -95,7 +99,7 @@ def _item_events(G, item, attrs, kind, name, lang):
     start, end = attrs.get("start"), attrs.get("end")
     if start and end and parse_date(start).year_known == parse_date(end).year_known and "/" not in start + end:
         merged = dict(attrs, start=f"{start}/{end}")
-        event = _event(G, merged, "start", f"{name} (start – end)", kind, item, lang)
+        event = _event(G, merged, "start", f"{name} ({_words(lang)['range']})", kind, item, lang)
         yield (item, "start", start), event
         yield (item, "end", end), event
         fields = ("mentioned",)
@@ -103,7 +107,7 @@ def _item_events(G, item, attrs, kind, name, lang):
         fields = tuple(_FIELD_ORDER)
     for field in fields:
         if attrs.get(field):
-            yield (item, field, attrs[field]), _event(G, attrs, field, f"{name} ({_FIELD_WORD[field]})", kind, item, lang)
+            yield (item, field, attrs[field]), _event(G, attrs, field, f"{name} ({_words(lang)[field]})", kind, item, lang)
 
 
 def timeline(G: nx.MultiDiGraph, node: str | None = None, *, status="in-place", start=None, end=None,
@@ -184,7 +188,7 @@ def _events(G: nx.MultiDiGraph, node: str | None, lang: str) -> list[dict]:
                 continue
             what = f"{display_name(G.nodes[u], lang)} —{label(data['type'], lang)}→ {display_name(G.nodes[v], lang)}"
             if field != "start":
-                what += f" ({_FIELD_WORD[field]})"
+                what += f" ({_words(lang)[field]})"
             events[(k, field, data[field])] = _event(G, data, field, what, data["type"], k, lang)
     unique = list({id(e): e for e in events.values()}.values())
     rows = sorted(unique, key=lambda r: (r["_key"], r["what"]))

@@ -148,12 +148,34 @@ def _format_point(p: _Point, with_year: bool = True) -> str:
     return " ".join(parts)
 
 
-def format_date(d: PartialDate | str | None) -> str:
-    """A date as a reader writes it: '17 Oct 2019', 'Oct 2019', '14–15 Aug 2022'."""
+#: Babel skeletons by what the source gives: day, month or year (with or without the year).
+_SKELETONS = {("day", True): "yMMMMd", ("month", True): "yMMMM", ("year", True): "y",
+              ("day", False): "MMMMd", ("month", False): "MMMM"}
+
+
+def _point_vi(p: _Point) -> str:
+    """One end of a date in Vietnamese at its precision ('17 tháng 10 2019', 'tháng 10 năm 2019', '14 tháng 8')."""
+    from babel.dates import format_skeleton  # lazy: babel.dates costs ~100 ms; only Vietnamese output needs it
+
+    known = p.year is not None
+    day = date(p.year if known else 2000, p.month or 1, p.day or 1)  # 2000, a leap year, holds 29 Feb
+    return format_skeleton(_SKELETONS[(p.precision, known)], day, locale="vi").lower()
+
+
+def _format_vi(d: PartialDate) -> str:
+    text = _point_vi(d.start) if not d.is_range else f"{_point_vi(d.start)} – {_point_vi(d.end)}"
+    return text if d.year_known else f"{text} (nguồn không nêu năm)"
+
+
+def format_date(d: PartialDate | str | None, lang: str = "en") -> str:
+    """A date as a reader writes it, at its precision: '17 Oct 2019', 'Oct 2019', '14–15 Aug 2022';
+    in Vietnamese (``lang="vi"``, Babel's vi locale) '17 tháng 10 2019', 'tháng 10 năm 2019'."""
     if d is None:
         return ""
     if isinstance(d, str):
         d = parse_date(d)
+    if lang == "vi":
+        return _format_vi(d)
     s, e = d.start, d.end
     if not d.is_range:
         text = _format_point(s)

@@ -168,7 +168,8 @@ def graph_data(G: nx.MultiDiGraph, lang: str = "en", size_by: str = "pagerank", 
     sources = G.graph.get("sources", {})
     return {
         "nodes": cols, "edges": edges, "texts": text.items,
-        "kinds": [{"id": k, "label": schema.kind_label(k, lang), "colour": kind_colour(k)} for k in kinds.items],
+        "kinds": [{"id": k, "label": schema.kind_label(k, lang), "colour": kind_colour(k),
+                   "ring": schema.node_kinds.get(k, {}).get("family") == "instrument"} for k in kinds.items],
         "types": [{"id": e, "label": schema.edge_label(e, lang), "colour": edge_colour(e)} for e in types.items],
         "statuses": [{"id": s, "label": schema.status_label(s, lang), "in_place": schema.in_place(s)} for s in statuses.items],
         "sources": [{"id": s, "title": source_title(sources[s], lang), "publisher": sources[s].get("publisher", ""),

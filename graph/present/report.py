@@ -54,10 +54,11 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from partnergraph.graph.analysis.describe import info
-from partnergraph.graph.model.dates import as_date, format_date, parse_date
+from partnergraph.graph.model.dates import DateError, as_date, format_date, parse_date
 from partnergraph.graph.model.names import display_name, fold
 from partnergraph.graph.model.schema import get_schema
 from partnergraph.graph.model.timeslice import as_of as slice_as_of
+from partnergraph.graph.present.i18n import t
 # What the report counts, its ranking and key findings. Until the analysis branch's filters/findings are
 # merged these come from the report's stand-in, which has the same names and row shapes (see report_scope).
 from partnergraph.graph.present.report_scope import (
@@ -92,25 +93,29 @@ def _parties(G, inst, lang):
     return sorted(rows, key=lambda r: fold(r["name"]))
 
 
+def _domain_label(domain: str, lang: str) -> str:
+    """A domain's label in ``lang``; a domain the schema does not name (or the no-domain note) as it is."""
+    return get_schema().domain_label(domain, lang) if domain in get_schema().domains else domain
+
+
 def _instruments(G, lang):
     schema = get_schema()
     groups: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for n, a in G.nodes(data=True):
         if a["family"] != "instrument":
             continue
-        domain = a.get("domains", ["(no domain stated)"])[0]
-        dates = "; ".join(
-            f"{label} {format_date(a[f])}" for f, label in (("start", "from"), ("end", "until"), ("mentioned", "mentioned")) if a.get(f)
-        )
+        domain = a.get("domains", [t("rep_no_domain", lang)])[0]
+        dates = "; ".join(t(f"rep_{word}", lang, date=format_date(a[f], lang))
+                          for f, word in (("start", "from"), ("end", "until"), ("mentioned", "mentioned")) if a.get(f))
         groups[a["kind"]][domain].append({
             "id": n, "name": display_name(a, lang), "status": schema.status_label(a["status"], lang) if a.get("status") else "",
-            "dates": dates, "domains": [schema.domains.get(d, {}).get("label", d) for d in a.get("domains", [])],
+            "dates": dates, "domains": [_domain_label(d, lang) for d in a.get("domains", [])],
             "parties": _parties(G, n, lang), "places": a.get("places", []),
             "sources": sorted({e["source"] for e in a.get("evidence", [])}), "note": a.get("date_note") or a.get("note"),
         })
     return [
         {"kind": kind, "label": schema.kind_label(kind, lang), "count": sum(len(v) for v in by_domain.values()),
-         "domains": [{"domain": d, "label": schema.domains.get(d, {}).get("label", d),
+         "domains": [{"domain": d, "label": _domain_label(d, lang),
                       "items": sorted(items, key=lambda i: fold(i["name"]))}
                      for d, items in sorted(by_domain.items())]}
         for kind, by_domain in sorted(groups.items(), key=lambda kv: list(schema.node_kinds).index(kv[0]))
@@ -166,7 +171,7 @@ def report_data(G: nx.MultiDiGraph, *, lang: str = "en", status="in-place", as_o
     events = timeline_answer(H, status="all", start=start, end=end, lang=lang)
     counts, whole = info(H), info(G)
     return {
-        "title": "Security and defence partnerships: network report",
+        "title": t("report_title", lang),
         "counted": {**counted, "from": events["from"], "to": events["to"], "ranking_rule": RANKING_RULE},
         "findings": findings,
         "sources": _sources(G),
@@ -218,6 +223,35 @@ def md_text(value) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+def anchor(heading: str) -> str:
+    """A heading's link target as GitHub makes it (and Python-Markdown here, see :func:`markdown_to_html`):
+    lower case, punctuation dropped, spaces as hyphens; letters with diacritics kept.
+
+    >>> anchor("Structure: components and brokers"), anchor("Các nguồn được dùng")
+    ('structure-components-and-brokers', 'các-nguồn-được-dùng')
+    """
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def _day(value, lang: str) -> str:
+    """A date of the report in Vietnamese words at its precision (English keeps the ISO form it always had);
+    '…' when there is none, the text as written when it is no date."""
+    if not value:
+        return "…"
+    if lang != "vi":
+        return str(value)
+    try:
+        return format_date(str(value), lang)
+    except DateError:
+        return str(value)
+
+
+def _words(lang: str) -> dict:
+    """What the Markdown template calls for its words: t(key, ...), day(date), status_label(status), anchor(heading)."""
+    return {"t": lambda key, **fmt: t(key, lang, **fmt), "day": lambda value: _day(value, lang),
+            "status_label": get_schema().status_label, "anchor": anchor}
+
+
 def _environment(html: bool = False):
     """Markdown: every ``{{ value }}`` goes through :func:`md_text` (``finalize``); HTML: Jinja2 autoescape."""
     options = dict(autoescape=True) if html else dict(autoescape=False, finalize=md_text)
@@ -230,7 +264,8 @@ def _environment(html: bool = False):
 
 def markdown_to_html(text: str) -> str:
     """Python-Markdown with raw HTML switched off: an HTML tag in the text is shown, never parsed."""
-    md = markdown.Markdown(extensions=["tables", "toc", "sane_lists"], output_format="html")
+    md = markdown.Markdown(extensions=["tables", "toc", "sane_lists"], output_format="html",
+                           extension_configs={"toc": {"slugify": lambda value, _separator: anchor(value)}})
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
     return md.convert(text)
@@ -278,8 +313,9 @@ def build_report(G: nx.MultiDiGraph, fmt: str = "md", figures: dict[str, Path] |
                           ensure_ascii=False, indent=2, default=str)
     extra = {k: v for k, v in links.items() if k not in FIGURE_SLOTS}
     text = _environment().get_template("report.md.j2").render(
-        **data, figures=links, extra_figures=extra, counted_line=counted_line(data["counted"], lang), lang=lang)
+        **data, **_words(lang), figures=links, extra_figures=extra, counted_line=counted_line(data["counted"], lang),
+        lang=lang)
     if fmt == "md":
         return text
     body = Markup(markdown_to_html(text))   # every datum was escaped above, and raw HTML is off
-    return _environment(html=True).get_template("report.html.j2").render(title=data["title"], body=body)
+    return _environment(html=True).get_template("report.html.j2").render(title=data["title"], body=body, lang=lang)

@@ -7,7 +7,9 @@ No matplotlib here (the interactive view and the report use it too).
 >>> node_label({"name": "Viet Nam", "name_vi": "Việt Nam"}, "vi")
 'Việt Nam'
 >>> date_text("2019-10-17"), date_text("2019-10-17", "vi")
-('17 Oct 2019', '17/10/2019')
+('17 Oct 2019', '17 tháng 10 2019')
+>>> date_text("2019-08", "vi"), date_text("XXXX-08-14/XXXX-08-15", "vi")
+('tháng 8 năm 2019', '14 tháng 8 – 15 tháng 8 (nguồn không nêu năm)')
 """
 
 from __future__ import annotations
@@ -35,18 +37,8 @@ def node_label(attrs: dict, lang: str = "en", width: int = 22, short: bool = Tru
 
 
 def date_text(value: str | PartialDate | None, lang: str = "en") -> str:
-    """A date as a reader writes it: '17 Oct 2019' in English, '17/10/2019' in Vietnamese."""
-    if value is None:
-        return ""
-    d = parse_date(value) if isinstance(value, str) else value
-    if lang != "vi":
-        return format_date(d)
-
-    def point(p) -> str:
-        return "/".join(str(x) for x in (p.day, p.month, p.year) if x is not None)
-
-    text = point(d.start) if not d.is_range else f"{point(d.start)}–{point(d.end)}"
-    return text if d.year_known else f"{text} ({t('year_unknown', 'vi')})"
+    """A date as a reader writes it, at its precision: '17 Oct 2019' in English, '17 tháng 10 2019' in Vietnamese."""
+    return format_date(value, lang)
 
 
 def latest_date(G: nx.MultiDiGraph) -> PartialDate | None:

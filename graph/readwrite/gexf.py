@@ -6,6 +6,7 @@
   an end the last (``2019`` -> 2019-12-31); a date whose year is unknown (``XXXX-08-14``) is left
   out of the timeline. The source's own text is kept as the attributes ``edtf_start``/``edtf_end``,
   which :func:`read` restores, so nothing is lost.
+* The file is valid against the official GEXF 1.2draft XML Schema (gexf.net; tests/data/gexf-1.2draft).
 * Lists and mappings are JSON text; the edge attribute ``type`` travels as ``relation_type``
   (GEXF's own edge ``type`` means directed/undirected).
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 from typing import IO
 
 import networkx as nx
+from networkx.readwrite.gexf import GEXFWriter
 
 from partnergraph.graph.model.dates import DateError, parse_date
 from partnergraph.graph.readwrite.encoding import decoded, encoded, with_ids
@@ -55,7 +57,10 @@ def write(G: nx.MultiDiGraph, out: IO[bytes]) -> None:
             d[GEXF_TYPE] = d.pop("type")
             d.setdefault("label", d[GEXF_TYPE])
         M.add_edge(u, v, key=k, **d)
-    nx.write_gexf(M, out, encoding="utf-8")
+    writer = GEXFWriter(encoding="utf-8")
+    writer.add_graph(M)
+    del writer.graph_element.attrib["name"]  # networkx writes name="", which the GEXF 1.2 schema does not allow
+    writer.write(out)
 
 
 def read(source) -> nx.MultiDiGraph:

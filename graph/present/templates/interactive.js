@@ -21,7 +21,7 @@
   var inPlaceStatus = g.statuses.map(function (s) { return s.in_place; });
   for (var i = 0; i < n; i++) {
     graph.addNode(N.id[i], { x: N.x[i], y: N.y[i], size: N.size[i], label: N.label[i],
-                             color: g.kinds[N.kind[i]].colour, index: i });
+                             color: g.kinds[N.kind[i]].colour, index: i, type: g.kinds[N.kind[i]].ring ? "ring" : "circle" });
   }
   function tentativeEdge(j) { return E.status[j] >= 0 && !inPlaceStatus[E.status[j]]; }
   for (var j = 0; j < m; j++) {
@@ -110,7 +110,13 @@
   var statusLine = document.getElementById("status-line");
   var renderer = null;
   var selectedIndex = function () { return state.selected === null ? -1 : graph.getNodeAttribute(state.selected, "index"); };
+  // Instruments are rings (a white disc in their kind's colour), actors solid discs: the family at a glance,
+  // as the pictures' shapes give it. The border program ships inside the vendored sigma build.
+  var ring = Sigma.rendering.createNodeBorderProgram({
+    borders: [{ size: { value: 0.3 }, color: { attribute: "color" } }, { size: { fill: true }, color: { value: "#ffffff" } }]
+  });
   renderer = new Sigma(graph, document.getElementById("graph"), {
+    nodeProgramClasses: { ring: ring },
     defaultEdgeType: g.big ? "line" : "arrow",
     renderEdgeLabels: false,
     labelFont: '"DejaVu Sans", Arial, sans-serif',
@@ -293,6 +299,7 @@
   });
   controls.appendChild(typeBox);
   controls.appendChild(el("p", ui.help, "meta"));
+  controls.appendChild(el("p", ui.shapes, "meta"));
 
   // --- PNG export of the current view: the layers drawn into one canvas right after a render ----
   function exportPNG() {
@@ -320,6 +327,7 @@
     renderer: renderer, graph: graph, state: state, search: search, select: select, exportPNG: exportPNG,
     shown: function () { return { nodes: shownNodes, edges: shownEdges }; },
     nodeHidden: function (id) { return !!nodeHidden[graph.getNodeAttribute(id, "index")]; },
+    program: function (id) { return renderer.getNodeDisplayData(id).type; },
     edgeHidden: function (j) { return !!edgeHidden[j]; },
     edges: E, nodes: N
   };

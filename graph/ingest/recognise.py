@@ -21,6 +21,7 @@ from partnergraph.graph.ingest.rules import get_rules
 from partnergraph.graph.ingest.text import Sentence
 
 from partnergraph.graph.ingest.parse import parse, refine_actors, verb_events
+from partnergraph.graph.ingest import vi_parse
 from partnergraph.graph.ingest.kinds import EVENT_KINDS
 from partnergraph.graph.ingest.layers import enabled
 from partnergraph.graph.ingest.mentions import Found, Mention, _token_at
@@ -102,6 +103,9 @@ def recognise(sentence: Sentence, lex: Lexicon, lang: str, year: int | None = No
     doc = parse(sentence) if lang == "en" and enabled("parser") else None
     if doc is not None:
         taken = refine_actors(sentence, taken, lex, tables, doc)
+    if lang == "vi" and enabled("vi_parser"):
+        more_bodies = lambda kept: _bodies(sentence, lex, tables, kept, lang)  # noqa: E731
+        taken = vi_parse.refine_actors(sentence, taken, tables, more_bodies)
     instruments = [m for m in taken if m.family == "instrument"] + _cue_instruments(sentence, lex, tables, taken, lang)
     if doc is not None and enabled("verb_events"):
         instruments += verb_events(sentence, doc, instruments, EVENT_KINDS)

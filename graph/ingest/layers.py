@@ -21,6 +21,8 @@ LAYERS: dict[str, str] = {
     "vi_parser": "pyvi's Vietnamese words and POS tags: whole names of people and bodies, pieces of titles dropped",
     "verb_events": "events made by a verb and its subject ('officials of A and B met'): parser, English",
     "surnames": "one word that begins or ends the name of one person named before is that person ('Fontaine')",
+    "instrument_links": "addresses (an event discusses an instrument) and part_of between instruments, by cue words",
+    "envoys": "an ambassador or envoy named with 'to Y' / 'tại Y' is accredited_to Y",
     "both_sides": "'both sides', 'the two sides', 'hai bên' stand for the two parties named before in the paragraph",
 }
 # Layers on unless asked for: each was kept because it helped on evaluation text it was not tuned on

@@ -16,6 +16,7 @@ from __future__ import annotations
 from functools import cache
 
 from partnergraph.graph.ingest.dates import find_dates
+from partnergraph.graph.model.names import fold
 from partnergraph.graph.ingest.lexicon import Lexicon, cue_table, match_phrases
 from partnergraph.graph.ingest.rules import get_rules
 from partnergraph.graph.ingest.text import Sentence
@@ -84,6 +85,20 @@ def _tables(lang: str) -> dict:
     }
 
 
+def _authors(instruments: list[Mention], lang: str) -> set[int]:
+    """Ids of organisations named in the title of a convention or charter ("United Nations Convention on the
+    Law of the Sea", "Hiến chương ASEAN"): its author, not an actor of the sentence nor a party (rules.yaml's
+    ``authored_titles``)."""
+    cues = [fold(c) for c in get_rules()["authored_titles"].get(lang, [])]
+    found = set()
+    for inst in instruments:
+        if inst.named and any(c in fold(inst.text) for c in cues):
+            authors = [a for a in inst.inside if a.kind == "international_organisation"]
+            found |= {id(a) for a in authors}
+            inst.inside = [a for a in inst.inside if id(a) not in found]
+    return found
+
+
 def recognise(sentence: Sentence, lex: Lexicon, lang: str, year: int | None = None) -> Found:
     """Every mention in the sentence (see the module example)."""
     tables = _tables(lang)
@@ -113,6 +128,8 @@ def recognise(sentence: Sentence, lex: Lexicon, lang: str, year: int | None = No
     actors = [m for m in taken if m.family == "actor"]
     for inst in instruments:
         inst.inside = [a for a in actors if inst.i <= a.i and a.j <= inst.j]
+    authors = _authors(instruments, lang)
+    actors = [a for a in actors if id(a) not in authors]
     lower = lambda table: match_phrases(toks, table, "lower")  # noqa: E731
     statuses = [(i, v) for i, _, v in lower(tables["statuses"])]
     return Found(

@@ -18,6 +18,7 @@ from partnergraph.graph.ingest.clauses import (
     _same_actors,
     _status,
 )
+from partnergraph.graph.ingest.layers import enabled
 from partnergraph.graph.ingest.recognise import Found, Mention
 
 
@@ -91,6 +92,10 @@ class Structures:
                 continue
             org, posted = _office(f, p, self.rules, self.lang)
             offices |= {id(a) for a in posted}
+            if enabled("envoys") and p.title.lower() in self.rules["envoy_titles"].get(self.lang, []):
+                for place in posted:  # "Ambassador of X to Y", "Đại sứ Việt Nam tại Hà Lan": the envoy is accredited to Y
+                    self.relate(actors[id(p)], "accredited_to", actors[id(place)], quote, None, 0.65,
+                                f"the title {p.title!r} with {place.text!r} after an accreditation word")
             if org is None:
                 continue
             role = {"role_vi" if self.lang == "vi" else "role": p.title}

@@ -140,7 +140,8 @@ def _whole_person(sentence: Sentence, m: Mention, ws, by_token, taken) -> None:
     first, last = by_token.get(m.i), by_token.get(m.j - 1)
     if first is None or last is None:
         return
-    i, j = min(first.i, m.i), max(last.j, m.j)
+    i = min(first.i, m.i)
+    j = max(m.j, last.j if _capitalised(sentence, last) else m.j)  # not into "Đỗ_Minh_Châu_tháp_tùng"
     others = [x for x in taken if x is not m]
     before = [w for w in ws if w.j <= i]
     while before and before[-1].j == i and before[-1].tag == "Np" and before[-1].i >= m.title_at[1] \

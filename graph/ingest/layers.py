@@ -27,7 +27,7 @@ LAYERS: dict[str, str] = {
 }
 # Layers on unless asked for: each was kept because it helped on evaluation text it was not tuned on
 # (bench/ingest_eval/README.md's log); the others are there to be measured and turned on by name.
-DEFAULT_ON = frozenset({"parser", "vi_parser", "verb_events", "surnames"})
+DEFAULT_ON = frozenset({"parser", "vi_parser", "verb_events", "surnames", "envoys"})
 
 _ON: ContextVar[frozenset[str] | None] = ContextVar("partnergraph_ingest_layers", default=None)
 

@@ -85,6 +85,18 @@ def _tables(lang: str) -> dict:
     }
 
 
+def _vessel(sentence: Sentence, m: Mention, lang: str, tables: dict) -> bool:
+    """A ship's name ("the frigate ESPS Rayo", "INS Trikand", "tàu Prairial"), not an organisation (rules.yaml's
+    ``vessels``); a body by its head after the word is the ship's owner ("tàu Hải quân Pháp")."""
+    toks = sentence.tokens
+    heads = [h for hs in tables["heads"].values() for h in hs]
+    if m.node_id or m.kind == "state" or any(tuple(t.text for t in toks[m.i:m.i + len(h)]) == h for h in heads):
+        return False
+    spec = get_rules()["vessels"]
+    before = {w.lower() for w in spec["words"].get(lang, [])}
+    return toks[m.i].text in spec["prefixes"] or (m.i > 0 and toks[m.i - 1].lower in before)
+
+
 def _authors(instruments: list[Mention], lang: str) -> set[int]:
     """Ids of organisations named in the title of a convention or charter ("United Nations Convention on the
     Law of the Sea", "Hiến chương ASEAN"): its author, not an actor of the sentence nor a party (rules.yaml's
@@ -125,7 +137,7 @@ def recognise(sentence: Sentence, lex: Lexicon, lang: str, year: int | None = No
     if doc is not None and enabled("verb_events"):
         instruments += verb_events(sentence, doc, instruments, EVENT_KINDS)
     instruments.sort(key=lambda m: m.i)
-    actors = [m for m in taken if m.family == "actor"]
+    actors = [m for m in taken if m.family == "actor" and not _vessel(sentence, m, lang, tables)]
     for inst in instruments:
         inst.inside = [a for a in actors if inst.i <= a.i and a.j <= inst.j]
     authors = _authors(instruments, lang)

@@ -144,7 +144,8 @@ def _whole_person(sentence: Sentence, m: Mention, ws, by_token, taken) -> None:
     j = max(m.j, last.j if _capitalised(sentence, last) else m.j)  # not into "Đỗ_Minh_Châu_tháp_tùng"
     others = [x for x in taken if x is not m]
     before = [w for w in ws if w.j <= i]
-    while before and before[-1].j == i and before[-1].tag == "Np" and before[-1].i >= m.title_at[1] \
+    bound = m.title_at[1] if m.title_at[1] <= m.i else 0  # a title after the name ("X, Thứ trưởng") bounds nothing
+    while before and before[-1].j == i and before[-1].tag == "Np" and before[-1].i >= bound \
             and _capitalised(sentence, before[-1]) and _free(others, before[-1].i, i) \
             and not _between(sentence, before[-1].j - 1, i).strip():
         i = before.pop().i
@@ -176,9 +177,9 @@ def _whole_body(sentence: Sentence, m: Mention, ws, by_token, taken, tables, abs
         after = nxt(word.j)
         if toks[word.i].is_upper_initial and toks[word.i].lower not in tables["boundaries"]:
             end = word.j
-        elif word.tag == "M" and toks[word.i].text.isdigit() and after is not None and _capitalised(sentence, after):
+        elif word.tag == "M" and toks[word.i].text.isdigit() and after is not None and toks[after.i].is_upper_initial:
             end = word.j  # "Vùng 4 Hải quân"
-        elif toks[word.i].lower in _connectors() and after is not None and _capitalised(sentence, after) \
+        elif toks[word.i].lower in _connectors() and after is not None and toks[after.i].is_upper_initial \
                 and not toks[after.i].text.isupper() \
                 and tuple(t.text for t in toks[after.i:after.j]) not in heads and toks[after.i].text not in {h[0] for h in heads} \
                 and _free(others, after.i, after.j):

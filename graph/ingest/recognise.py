@@ -16,7 +16,6 @@ from __future__ import annotations
 from functools import cache
 
 from partnergraph.graph.ingest.dates import find_dates
-from partnergraph.graph.model.names import fold
 from partnergraph.graph.ingest.lexicon import Lexicon, cue_table, match_phrases
 from partnergraph.graph.ingest.rules import get_rules
 from partnergraph.graph.ingest.text import Sentence
@@ -39,6 +38,7 @@ from partnergraph.graph.ingest.find_actors import (
     _titled_people,
 )
 from partnergraph.graph.ingest.find_instruments import _cue_instruments
+from partnergraph.graph.ingest.actor_checks import not_actors
 
 __all__ = ["Found", "Mention", "recognise"]
 
@@ -85,32 +85,6 @@ def _tables(lang: str) -> dict:
     }
 
 
-def _vessel(sentence: Sentence, m: Mention, lang: str, tables: dict) -> bool:
-    """A ship's name ("the frigate ESPS Rayo", "INS Trikand", "tàu Prairial"), not an organisation (rules.yaml's
-    ``vessels``); a body by its head after the word is the ship's owner ("tàu Hải quân Pháp")."""
-    toks = sentence.tokens
-    heads = [h for hs in tables["heads"].values() for h in hs]
-    if m.node_id or m.kind == "state" or any(tuple(t.text for t in toks[m.i:m.i + len(h)]) == h for h in heads):
-        return False
-    spec = get_rules()["vessels"]
-    before = {w.lower() for w in spec["words"].get(lang, [])}
-    return toks[m.i].text in spec["prefixes"] or (m.i > 0 and toks[m.i - 1].lower in before)
-
-
-def _authors(instruments: list[Mention], lang: str) -> set[int]:
-    """Ids of organisations named in the title of a convention or charter ("United Nations Convention on the
-    Law of the Sea", "Hiến chương ASEAN"): its author, not an actor of the sentence nor a party (rules.yaml's
-    ``authored_titles``)."""
-    cues = [fold(c) for c in get_rules()["authored_titles"].get(lang, [])]
-    found = set()
-    for inst in instruments:
-        if inst.named and any(c in fold(inst.text) for c in cues):
-            authors = [a for a in inst.inside if a.kind == "international_organisation"]
-            found |= {id(a) for a in authors}
-            inst.inside = [a for a in inst.inside if id(a) not in found]
-    return found
-
-
 def recognise(sentence: Sentence, lex: Lexicon, lang: str, year: int | None = None) -> Found:
     """Every mention in the sentence (see the module example)."""
     tables = _tables(lang)
@@ -137,11 +111,9 @@ def recognise(sentence: Sentence, lex: Lexicon, lang: str, year: int | None = No
     if doc is not None and enabled("verb_events"):
         instruments += verb_events(sentence, doc, instruments, EVENT_KINDS)
     instruments.sort(key=lambda m: m.i)
-    actors = [m for m in taken if m.family == "actor" and not _vessel(sentence, m, lang, tables)]
+    actors = not_actors(sentence, [m for m in taken if m.family == "actor"], instruments, tables, lang)
     for inst in instruments:
         inst.inside = [a for a in actors if inst.i <= a.i and a.j <= inst.j]
-    authors = _authors(instruments, lang)
-    actors = [a for a in actors if id(a) not in authors]
     lower = lambda table: match_phrases(toks, table, "lower")  # noqa: E731
     statuses = [(i, v) for i, _, v in lower(tables["statuses"])]
     return Found(

@@ -74,6 +74,7 @@ def _tables(lang: str) -> dict:
         "body_tails": {w for w in rules["body_tails"].get(lang, [])},
         "demonyms": rules["demonyms"].get(lang, {}),
         "accreditation": {w.lower() for w in rules["accreditation_words"].get(lang, [])},
+        "posted_heads": set(rules["posted_heads"].get(lang, [])),
         "owner_after": {w.lower() for w in rules["owner_relation"]["after"].get(lang, []) + rules["owner_relation"].get("after_generic", {}).get(lang, [])},
         "acronym_markers": {w.lower() for w in rules["acronym_instruments"]["after"].get(lang, [])},
         "acronym_kind": rules["acronym_instruments"]["kind"],

@@ -117,10 +117,13 @@ class Structures:
                             f"the body's name places it in {body.posted_to.text!r}")
         parents = {tuple(h.lower().split()) for h in self.rules["parent_heads"].get(self.lang, [])}
         bodies = sorted((a for a in f.actors if a.kind == "government_body"), key=lambda a: a.i)
+        marks = set(self.rules["parent_links"]["marks"])
+        words = {w.lower() for w in self.rules["parent_links"]["words"].get(self.lang, [])}
         for a, b in itertools.pairwise(bodies):
             head = lambda m: tuple(t.lower for t in f.sentence.tokens[m.i:m.i + 2])  # noqa: E731
             is_parent = lambda m: any(head(m)[:len(p)] == p for p in parents)  # noqa: E731
-            if _gap(f, a.j - 1, b.i) == "," and is_parent(b) and not is_parent(a):
+            gap = _gap(f, a.j - 1, b.i)
+            if (gap in marks and is_parent(b) and not is_parent(a)) or gap.lower() in words:
                 self.relate(actors[id(a)], "part_of", actors[id(b)], quote, None, 0.6,
                             f"{a.text!r} followed by {b.text!r}")
 

@@ -138,7 +138,13 @@ def _instrument_span(sentence, i, j, tables, taken, lang) -> tuple[int, int, boo
     return k, j, False
 
 
+OFFICE_REACH = 4  # words between a title and its "for" ("Representative of the Union for")
+
+
 def _office_name(toks, start: int, i: int, tables: dict) -> bool:
-    """A cue phrase that is the end of an office's name: a title and a link word ('for') before the cue's words."""
+    """A cue phrase that is the end of an office's name: a title (or a deputy's word) shortly before a link word
+    ('for') before the cue's words ("High Representative of the Union for Foreign Affairs and Security Policy",
+    "Deputy for Cyber Security Operations")."""
     links = [k for k in range(max(0, start - 1), i) if toks[k].lower in tables["office_links"]]
-    return any(k > 0 and toks[k - 1].lower in tables["title_last"] for k in links)
+    title_words = tables["title_last"] | {w.lower() for w in tables["title_prefixes"]}
+    return any(toks[t].lower in title_words for k in links for t in range(max(0, k - OFFICE_REACH), k))

@@ -65,7 +65,7 @@ def _vessel(sentence: Sentence, m: Mention, tables: dict, words: dict) -> bool:
 
 
 def _authors(sentence: Sentence, actors: list[Mention], instruments: list[Mention], words: dict) -> set[int]:
-    """Ids of international organisations named in, or right before, a convention's title ("United Nations
+    """Ids of international and regional organisations named in, or right before, a convention's or charter's title ("United Nations
     Convention on the Law of the Sea", "Công ước Liên hợp quốc về Luật Biển"): its author, not an actor."""
     found = set()
     for inst in instruments:
@@ -74,7 +74,7 @@ def _authors(sentence: Sentence, actors: list[Mention], instruments: list[Mentio
         for a in actors:
             inside = inst.i <= a.i and a.j <= inst.j
             before = a.j == inst.i and not _between(sentence, a.j - 1, inst.i).strip()
-            if a.kind == "international_organisation" and (inside or before):
+            if a.kind in ("international_organisation", "regional_organisation") and (inside or before):
                 found.add(id(a))
     return found
 

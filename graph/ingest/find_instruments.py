@@ -114,9 +114,15 @@ def _instrument_span(sentence, i, j, tables, taken, lang) -> tuple[int, int, boo
             start -= 1
         while start < i and toks[start].lower in connectors:
             start += 1
+    # "Hiến chương ASEAN", "Công ước Liên hợp quốc về Luật Biển": in a Vietnamese title an organisation's name
+    # after the capitalised cue is part of it (its author; actor_checks.py keeps it out of the actors)
+    titled_org = lambda k: lang == "vi" and toks[i].is_upper_initial and any(  # noqa: E731
+        m.i <= k < m.j and m.family == "actor" and m.kind in ("regional_organisation", "international_organisation")
+        for m in taken)
     if toks[i].is_upper_initial or (start < i):
         k = end
-        while k < len(toks) and joined(k) and (toks[k].is_upper_initial or toks[k].lower in right or second(k)) and _free(taken, k, k + 1):
+        while k < len(toks) and joined(k) and (titled_org(k) or (
+                (toks[k].is_upper_initial or toks[k].lower in right or second(k)) and _free(taken, k, k + 1))):
             k += 1
         while k > end and toks[k - 1].lower in connectors:
             k -= 1

@@ -83,3 +83,31 @@ def test_vi_parser_needs_no_network(tmp_path, ingest_offline):
     (tmp_path / "vi.txt").write_text(VI_ARTICLE, "utf-8")
     code, out, err = ingest_offline(tmp_path / "vi.txt")
     assert code == 0 and "Khúc Văn Lâm" in out, err
+
+
+POSTS = """Title: Workshop
+Date: 2025-05-02
+
+Pieter van Aalst of the Delegation of the European Union to Malaysia opened the workshop.
+Salote Naivalu, Minister for Home Affairs and Immigration of Fiji, attended the workshop.
+"""
+
+PARENTS = """Tiêu đề: Hội thảo
+Ngày: 2025-10-15
+
+Ngày 15/10/2025, Binh chủng Hóa học (Bộ Quốc phòng) tổ chức hội thảo tại Hà Nội.
+"""
+
+
+def test_delegations_posts_portfolios_and_parent_bodies(G, tmp_path):
+    en, vi = tmp_path / "en.txt", tmp_path / "vi.txt"
+    en.write_text(POSTS, "utf-8")
+    vi.write_text(PARENTS, "utf-8")
+    c = ingest_files([en, vi], G)
+    by_name = {r["name"]: r["id"] for r in c["actors"]}
+    edges = {(r["from"], r["type"], r["to"]) for r in c["relations"]}
+    delegation = by_name["Delegation of the European Union to Malaysia"]
+    assert (delegation, "accredited_to", by_name["Malaysia"]) in edges
+    assert not any("Home Affairs" in n for n in by_name)  # a portfolio in a title, not a body
+    assert "Fiji" in by_name
+    assert (by_name["Binh chủng Hóa học"], "part_of", by_name["Bộ Quốc phòng"]) in edges

@@ -90,6 +90,7 @@ Date: 2025-05-02
 
 Pieter van Aalst of the Delegation of the European Union to Malaysia opened the workshop.
 Salote Naivalu, Minister for Home Affairs and Immigration of Fiji, attended the workshop.
+Chua Boon Teck of the Ministry of Defence of Singapore (MINDEF) closed the workshop.
 """
 
 PARENTS = """Tiêu đề: Hội thảo
@@ -111,3 +112,5 @@ def test_delegations_posts_portfolios_and_parent_bodies(G, tmp_path):
     assert not any("Home Affairs" in n for n in by_name)  # a portfolio in a title, not a body
     assert "Fiji" in by_name
     assert (by_name["Binh chủng Hóa học"], "part_of", by_name["Bộ Quốc phòng"]) in edges
+    acronyms = {r["name"]: r.get("short_name") for r in c["actors"]}
+    assert acronyms["Ministry of Defence of Singapore"] == "MINDEF" and acronyms["Singapore"] != "MINDEF"

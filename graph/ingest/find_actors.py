@@ -243,7 +243,9 @@ def _new_acronyms(sentence: Sentence, lex: Lexicon, tables: dict, taken: list[Me
         if not _free(taken + found, k, k + 1):
             continue
         acr = sentence.tokens[k].text
-        covered = [m for m in taken if m.j == k]
+        # "Ministry of Defence of Singapore (MINDEF)": a state that ends a longer name does not take its acronym
+        covered = [m for m in taken if m.j == k and not (m.kind == "state" and m.i > 0
+                                                          and sentence.tokens[m.i - 1].lower in ("of", "của"))]
         if covered:  # "Long name (ACR)" where the long name is known: the acronym is the same node
             covered[0].short_name = covered[0].short_name or acr
             continue

@@ -114,3 +114,4 @@ def test_delegations_posts_portfolios_and_parent_bodies(G, tmp_path):
     assert (by_name["Binh chủng Hóa học"], "part_of", by_name["Bộ Quốc phòng"]) in edges
     acronyms = {r["name"]: r.get("short_name") for r in c["actors"]}
     assert acronyms["Ministry of Defence of Singapore"] == "MINDEF" and acronyms["Singapore"] != "MINDEF"
+    assert (by_name["Ministry of Defence of Singapore"], "part_of", by_name["Singapore"]) in edges

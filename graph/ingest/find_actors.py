@@ -258,7 +258,8 @@ def _new_acronyms(sentence: Sentence, lex: Lexicon, tables: dict, taken: list[Me
             while start > 0 and toks[start - 1].is_upper_initial and _between(sentence, start - 1, start).strip() in ("", "-"):
                 start -= 1
         name = sentence.span_text(start, k)
-        found.append(Mention(family, start, k + 1, name, kind, None, short_name=acr, confidence=0.8,
+        owner = next((m for m in taken if family == "actor" and start < m.i and m.j == k and m.kind in ("state", "union")), None)
+        found.append(Mention(family, start, k + 1, name, kind, None, short_name=acr, owner=owner, confidence=0.8,
                              reason=f"a name with its acronym ({acr})"))
     return found
 

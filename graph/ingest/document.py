@@ -37,6 +37,7 @@ from partnergraph.graph.ingest.clauses import (
     _within_actors,
     _words_in,
 )
+from partnergraph.graph.ingest.instrument_links import focus_event, relate_instruments
 from partnergraph.graph.ingest.layers import enabled
 from partnergraph.graph.ingest.lexicon import Entry, Lexicon
 from partnergraph.graph.ingest.recognise import Found, Mention
@@ -60,6 +61,8 @@ class _Document(Structures):
         self.speaker: Cand | None = None  # the person whose quotation is being read
         self.aliases: dict[str, str] = {}  # key of a mention -> key of the candidate it names ("Fontaine")
         self.pending: list[tuple] = []
+        self.seen: list[tuple] = []  # the sentence being read: (mention, candidate) of each instrument
+        self.focus: Cand | None = None  # the event the article was last about (for "Both sides reviewed X")
         self.paragraph: list[Cand] = []  # the actors of the paragraph being read, in order of mention
         self.last_end = article.body_start  # "this Agreement" before any agreement is named: resolved at the end
 
@@ -206,6 +209,7 @@ class _Document(Structures):
     # --- one sentence -------------------------------------------------------------------
     def read(self, f: Found) -> None:
         quote = f.sentence.text
+        self.seen = []  # (mention, candidate) of the sentence's instruments, for relations between them
         actors = {id(m): self.actor(m, quote) for m in f.actors}
         clause = _clauses(f)
         offices, office_of = self._titles(f, actors, quote)
@@ -250,6 +254,9 @@ class _Document(Structures):
                 self._attach(f, m, mention, part, actors, agents, venues, clause, quote)
             if earlier and (self._bilateral(m) or _indefinite_name(f, m, self.rules)):
                 self._earlier_instrument(f, m, scope, [actors[id(a)] for a in earlier], quote)
+        if enabled("instrument_links"):
+            relate_instruments(self, f, self.seen, quote, self.focus)
+            self.focus = focus_event(self.seen, self.focus)
 
     def _bilateral(self, m: Mention) -> bool:
         return not m.named and not m.anaphoric and m.kind in self.rules["bilateral_kinds"]
@@ -300,6 +307,7 @@ class _Document(Structures):
     def _apply(self, inst, f, m, scope, actors, agents, venues, clause, quote) -> None:
         """Evidence, status, dates, places, domains and the actors' relations of one instrument."""
         inst.add_evidence(quote)
+        self.seen.append((m, inst))
         status = _status(f, m, clause, self.rules)
         if status and not inst.status:
             inst.status = status

@@ -243,7 +243,9 @@ def _new_acronyms(sentence: Sentence, lex: Lexicon, tables: dict, taken: list[Me
         if not _free(taken + found, k, k + 1):
             continue
         acr = sentence.tokens[k].text
-        covered = [m for m in taken if m.j == k]
+        # "Ministry of Defence of Singapore (MINDEF)": a state that ends a longer name does not take its acronym
+        covered = [m for m in taken if m.j == k and not (m.kind == "state" and m.i > 0
+                                                          and sentence.tokens[m.i - 1].lower in ("of", "của"))]
         if covered:  # "Long name (ACR)" where the long name is known: the acronym is the same node
             covered[0].short_name = covered[0].short_name or acr
             continue
@@ -256,7 +258,8 @@ def _new_acronyms(sentence: Sentence, lex: Lexicon, tables: dict, taken: list[Me
             while start > 0 and toks[start - 1].is_upper_initial and _between(sentence, start - 1, start).strip() in ("", "-"):
                 start -= 1
         name = sentence.span_text(start, k)
-        found.append(Mention(family, start, k + 1, name, kind, None, short_name=acr, confidence=0.8,
+        owner = next((m for m in taken if family == "actor" and start < m.i and m.j == k and m.kind in ("state", "union")), None)
+        found.append(Mention(family, start, k + 1, name, kind, None, short_name=acr, owner=owner, confidence=0.8,
                              reason=f"a name with its acronym ({acr})"))
     return found
 
@@ -349,6 +352,8 @@ def _body(sentence, lex, tables, taken, lang, kind, i, n) -> Mention | None:
     end = i + n
     if end >= len(toks) or _between(sentence, end - 1, end).strip():
         return None
+    if toks[end - 1].lower in EN_CONNECTORS and toks[end].lower == "the" and end + 1 < len(toks):
+        end += 1  # "Delegation of the European Union"
     owner = next((m for m in taken if m.i == end and m.family == "actor" and m.kind in ("state", "union")), None)
     if owner is None:
         if not toks[end].is_upper_initial:
@@ -362,12 +367,24 @@ def _body(sentence, lex, tables, taken, lang, kind, i, n) -> Mention | None:
                       and (m.i == end or toks[end].lower in ("of", "của"))), None)
     if owner is not None:
         end = owner.j
-    if end == i + n:
+    if end <= i + n:
         return None
+    posted = _posted_to(sentence, tables, taken, toks[i:i + n], end) if owner is not None else None
+    end = posted.j if posted is not None else end
     text = sentence.span_text(i, end)
     entry = _linked_body(lex, text, kind)
     reason = f"a {kind.replace('_', ' ')} named by its head word {' '.join(t.text for t in toks[i:i + n])!r}"
-    return Mention("actor", i, end, text, kind, entry, owner=owner, confidence=0.7, reason=reason)
+    return Mention("actor", i, end, text, kind, entry, owner=owner, posted_to=posted, confidence=0.7, reason=reason)
+
+
+def _posted_to(sentence: Sentence, tables: dict, taken: list[Mention], head, end: int) -> Mention | None:
+    """'Delegation of the European Union to Thailand': a delegation's name goes on with the state it is posted to."""
+    toks = sentence.tokens
+    if " ".join(t.text for t in head) not in tables["posted_heads"] or end >= len(toks) \
+            or toks[end].lower not in tables["accreditation"] or _between(sentence, end - 1, end).strip():
+        return None
+    k = end + 1 + (end + 1 < len(toks) and toks[end + 1].lower == "the")
+    return next((m for m in taken if m.i == k and m.family == "actor" and m.kind == "state"), None)
 
 
 def _named_bodies(sentence: Sentence, lex: Lexicon, tables: dict, taken: list[Mention], lang: str) -> list[Mention]:

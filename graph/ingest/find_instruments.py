@@ -114,9 +114,15 @@ def _instrument_span(sentence, i, j, tables, taken, lang) -> tuple[int, int, boo
             start -= 1
         while start < i and toks[start].lower in connectors:
             start += 1
+    # "Hiến chương ASEAN", "Công ước Liên hợp quốc về Luật Biển": in a Vietnamese title an organisation's name
+    # after the capitalised cue is part of it (its author; actor_checks.py keeps it out of the actors)
+    titled_org = lambda k: lang == "vi" and toks[i].is_upper_initial and any(  # noqa: E731
+        m.i <= k < m.j and m.family == "actor" and m.kind in ("regional_organisation", "international_organisation")
+        for m in taken)
     if toks[i].is_upper_initial or (start < i):
         k = end
-        while k < len(toks) and joined(k) and (toks[k].is_upper_initial or toks[k].lower in right or second(k)) and _free(taken, k, k + 1):
+        while k < len(toks) and joined(k) and (titled_org(k) or (
+                (toks[k].is_upper_initial or toks[k].lower in right or second(k)) and _free(taken, k, k + 1))):
             k += 1
         while k > end and toks[k - 1].lower in connectors:
             k -= 1
@@ -138,7 +144,13 @@ def _instrument_span(sentence, i, j, tables, taken, lang) -> tuple[int, int, boo
     return k, j, False
 
 
+OFFICE_REACH = 4  # words between a title and its "for" ("Representative of the Union for")
+
+
 def _office_name(toks, start: int, i: int, tables: dict) -> bool:
-    """A cue phrase that is the end of an office's name: a title and a link word ('for') before the cue's words."""
+    """A cue phrase that is the end of an office's name: a title (or a deputy's word) shortly before a link word
+    ('for') before the cue's words ("High Representative of the Union for Foreign Affairs and Security Policy",
+    "Deputy for Cyber Security Operations")."""
     links = [k for k in range(max(0, start - 1), i) if toks[k].lower in tables["office_links"]]
-    return any(k > 0 and toks[k - 1].lower in tables["title_last"] for k in links)
+    title_words = tables["title_last"] | {w.lower() for w in tables["title_prefixes"]}
+    return any(toks[t].lower in title_words for k in links for t in range(max(0, k - OFFICE_REACH), k))

@@ -18,13 +18,16 @@ from contextvars import ContextVar
 
 LAYERS: dict[str, str] = {
     "parser": "spaCy's English pipeline: entity spans repair and add people and organisations (rules alone when off)",
+    "vi_parser": "pyvi's Vietnamese words and POS tags: whole names of people and bodies, pieces of titles dropped",
     "verb_events": "events made by a verb and its subject ('officials of A and B met'): parser, English",
     "surnames": "one word that begins or ends the name of one person named before is that person ('Fontaine')",
+    "instrument_links": "addresses (an event discusses an instrument) and part_of between instruments, by cue words",
+    "envoys": "an ambassador or envoy named with 'to Y' / 'tại Y' is accredited_to Y",
     "both_sides": "'both sides', 'the two sides', 'hai bên' stand for the two parties named before in the paragraph",
 }
 # Layers on unless asked for: each was kept because it helped on evaluation text it was not tuned on
 # (bench/ingest_eval/README.md's log); the others are there to be measured and turned on by name.
-DEFAULT_ON = frozenset({"parser", "verb_events", "surnames"})
+DEFAULT_ON = frozenset({"parser", "vi_parser", "verb_events", "surnames", "envoys"})
 
 _ON: ContextVar[frozenset[str] | None] = ContextVar("partnergraph_ingest_layers", default=None)
 

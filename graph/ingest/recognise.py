@@ -21,6 +21,7 @@ from partnergraph.graph.ingest.rules import get_rules
 from partnergraph.graph.ingest.text import Sentence
 
 from partnergraph.graph.ingest.parse import parse, refine_actors, verb_events
+from partnergraph.graph.ingest import vi_parse
 from partnergraph.graph.ingest.kinds import EVENT_KINDS
 from partnergraph.graph.ingest.layers import enabled
 from partnergraph.graph.ingest.mentions import Found, Mention, _token_at
@@ -37,6 +38,7 @@ from partnergraph.graph.ingest.find_actors import (
     _titled_people,
 )
 from partnergraph.graph.ingest.find_instruments import _cue_instruments
+from partnergraph.graph.ingest.actor_checks import not_actors
 
 __all__ = ["Found", "Mention", "recognise"]
 
@@ -72,6 +74,7 @@ def _tables(lang: str) -> dict:
         "body_tails": {w for w in rules["body_tails"].get(lang, [])},
         "demonyms": rules["demonyms"].get(lang, {}),
         "accreditation": {w.lower() for w in rules["accreditation_words"].get(lang, [])},
+        "posted_heads": set(rules["posted_heads"].get(lang, [])),
         "owner_after": {w.lower() for w in rules["owner_relation"]["after"].get(lang, []) + rules["owner_relation"].get("after_generic", {}).get(lang, [])},
         "acronym_markers": {w.lower() for w in rules["acronym_instruments"]["after"].get(lang, [])},
         "acronym_kind": rules["acronym_instruments"]["kind"],
@@ -102,11 +105,14 @@ def recognise(sentence: Sentence, lex: Lexicon, lang: str, year: int | None = No
     doc = parse(sentence) if lang == "en" and enabled("parser") else None
     if doc is not None:
         taken = refine_actors(sentence, taken, lex, tables, doc)
+    if lang == "vi" and enabled("vi_parser"):
+        more_bodies = lambda kept: _bodies(sentence, lex, tables, kept, lang)  # noqa: E731
+        taken = vi_parse.refine_actors(sentence, taken, tables, more_bodies)
     instruments = [m for m in taken if m.family == "instrument"] + _cue_instruments(sentence, lex, tables, taken, lang)
     if doc is not None and enabled("verb_events"):
         instruments += verb_events(sentence, doc, instruments, EVENT_KINDS)
     instruments.sort(key=lambda m: m.i)
-    actors = [m for m in taken if m.family == "actor"]
+    actors = not_actors(sentence, [m for m in taken if m.family == "actor"], instruments, tables, lang)
     for inst in instruments:
         inst.inside = [a for a in actors if inst.i <= a.i and a.j <= inst.j]
     lower = lambda table: match_phrases(toks, table, "lower")  # noqa: E731

@@ -18,6 +18,7 @@ from partnergraph.graph.ingest.clauses import (
     _same_actors,
     _status,
 )
+from partnergraph.graph.ingest.layers import enabled
 from partnergraph.graph.ingest.recognise import Found, Mention
 
 
@@ -91,6 +92,10 @@ class Structures:
                 continue
             org, posted = _office(f, p, self.rules, self.lang)
             offices |= {id(a) for a in posted}
+            if enabled("envoys") and p.title.lower() in self.rules["envoy_titles"].get(self.lang, []):
+                for place in posted:  # "Ambassador of X to Y", "Đại sứ Việt Nam tại Hà Lan": the envoy is accredited to Y
+                    self.relate(actors[id(p)], "accredited_to", actors[id(place)], quote, None, 0.65,
+                                f"the title {p.title!r} with {place.text!r} after an accreditation word")
             if org is None:
                 continue
             role = {"role_vi" if self.lang == "vi" else "role": p.title}
@@ -112,10 +117,13 @@ class Structures:
                             f"the body's name places it in {body.posted_to.text!r}")
         parents = {tuple(h.lower().split()) for h in self.rules["parent_heads"].get(self.lang, [])}
         bodies = sorted((a for a in f.actors if a.kind == "government_body"), key=lambda a: a.i)
+        marks = set(self.rules["parent_links"]["marks"])
+        words = {w.lower() for w in self.rules["parent_links"]["words"].get(self.lang, [])}
         for a, b in itertools.pairwise(bodies):
             head = lambda m: tuple(t.lower for t in f.sentence.tokens[m.i:m.i + 2])  # noqa: E731
             is_parent = lambda m: any(head(m)[:len(p)] == p for p in parents)  # noqa: E731
-            if _gap(f, a.j - 1, b.i) == "," and is_parent(b) and not is_parent(a):
+            gap = _gap(f, a.j - 1, b.i)
+            if (gap in marks and is_parent(b) and not is_parent(a)) or gap.lower() in words:
                 self.relate(actors[id(a)], "part_of", actors[id(b)], quote, None, 0.6,
                             f"{a.text!r} followed by {b.text!r}")
 

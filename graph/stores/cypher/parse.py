@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cypherast import ast
-from cypherast.errors import CypherastError
+from cypherast.errors import CypherastError, ParseError
 from cypherast.lexer import Lexer, TokenKind
 from cypherast.parser import Parser
 
@@ -64,6 +64,27 @@ class _NamingParser(Parser):
                 break
         return items
 
+    def parse_not(self):
+        """``NOT`` then its operand, parsed as any other: cypherast reads ``NOT (b:L XOR …)`` as a pattern."""
+        if self._match(TokenKind.NOT):
+            return ast.Not(this=self.parse_not())
+        return self.parse_comparison()
+
+    def _parse_paren_or_pattern(self):
+        """Neo4j's grammar: a pattern in an expression has a relationship (``pathPatternNonEmpty``);
+        anything else in parentheses, ``(b:Policy)`` or ``(b:A XOR b.x)``, is an expression."""
+        saved = self._i
+        try:
+            path = self.parse_path_pattern()
+            if len(path.elements) > 1:
+                return ast.PatternPredicate(pattern=path, not_=False)
+        except ParseError:
+            pass
+        self._i = saved
+        self._expect(TokenKind.LPAREN)
+        expr = self.parse_expression()
+        self._expect(TokenKind.RPAREN)
+        return expr
 
     def _parse_map_projection_entries(self):
         """As cypherast's, but a property selector may be a keyword (``n {.end}``), as in Neo4j."""

@@ -93,6 +93,13 @@ def boolean(v: Any, what: str = "a predicate"):
 
 # --- equality and comparison -------------------------------------------------------------------
 
+def has_labels(label_expression, labels) -> bool:
+    """Neo4j's ``:A:B`` (every label) or ``:A|B`` (any of them) against a node's labels."""
+    if label_expression.expression:
+        return any(label in labels for label in label_expression.expression.split("|"))
+    return all(label in labels for label in label_expression.labels)
+
+
 def equals(a: Any, b: Any):
     """Cypher ``=``: True, False or None (null)."""
     if a is None or b is None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from cypherast import ast
 
 from partnergraph.graph.stores.cypher.evaluate import DATE_FIELDS
+from partnergraph.graph.stores.cypher.parse import walk
 from partnergraph.graph.stores.cypher.static_types import (
     PATH, UNKNOWN, element_of, infer, pattern_types, rejected,
 )
@@ -38,19 +39,9 @@ def nearest(name: str, known) -> str | None:
     return close[0] if close else None
 
 
-def _walk(node):
-    if isinstance(node, ast.AstNode):
-        yield node
-        for v in node.args.values():
-            yield from _walk(v)
-    elif isinstance(node, (list, tuple)):
-        for v in node:
-            yield from _walk(v)
-
-
 def warnings(tree, known: Names) -> list[str]:
     labels, types, keys, map_keys = [], [], [], set()
-    for node in _walk(tree):
+    for node in walk(tree):
         if isinstance(node, ast.LabelExpression):
             labels += list(node.labels or []) + (node.expression.split("|") if node.expression else [])
         elif isinstance(node, ast.RelationshipPattern):
@@ -101,7 +92,7 @@ def _union_parts(root) -> list:
 
 def _label_symbols(query) -> None:
     """Neo4j rejects ``:A:B`` and ``:A|B`` on nodes in one query: one set of label symbols."""
-    expressions = [n for n in _walk(query) if isinstance(n, ast.LabelExpression)]
+    expressions = [n for n in walk(query) if isinstance(n, ast.LabelExpression)]
     if any(len(e.labels or []) > 1 for e in expressions) and any("|" in (e.expression or "") for e in expressions):
         raise StaticTypeError("mixing ':' between labels (:A:B) with '|' (:A|B) in one query is not allowed; "
                               "use one set of symbols")
@@ -117,7 +108,7 @@ def _statement(node, outer: dict) -> dict:
 def _pattern_vars(pattern) -> dict:
     """Variable -> type of everything a pattern binds."""
     out = {}
-    for node in _walk(pattern):
+    for node in walk(pattern):
         if isinstance(node, ast.PathPattern):
             out |= pattern_types(node)
     return out

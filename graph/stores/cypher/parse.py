@@ -24,7 +24,7 @@ from cypherast.errors import CypherastError, ParseError
 from cypherast.lexer import Lexer, TokenKind
 from cypherast.parser import Parser
 
-__all__ = ["CypherSyntaxError", "Statement", "parse", "split_statements", "ast"]
+__all__ = ["CypherSyntaxError", "Statement", "parse", "split_statements", "walk", "ast"]
 
 
 class CypherSyntaxError(ValueError):
@@ -161,3 +161,14 @@ def split_statements(text: str) -> list[Statement]:
                 out.append(Statement(chunk.strip(), None, text.count("\n", 0, start + lead) + 1))
             start = tok.position.offset + 1
     return out
+
+
+def walk(node):
+    """Every tree node below ``node`` (itself first), depth first in source order."""
+    if isinstance(node, ast.AstNode):
+        yield node
+        for v in node.args.values():
+            yield from walk(v)
+    elif isinstance(node, (list, tuple)):
+        for v in node:
+            yield from walk(v)

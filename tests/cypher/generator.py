@@ -205,6 +205,8 @@ class Generator:
         params = {"d": "2019-10-17", "ds": "2015-06-01", "codes": ["VN", "JP", None], "k": self.r.randint(0, 4)}
         shape = self.r.random()
         names = ["a", "b", "c", "d", "e"]
+        if self.chance(0.15):  # `end` is a keyword only where it closes a CASE
+            names[self.r.randrange(len(names))] = "end"
         hops = self.r.choice([0, 1, 1, 2, 2, 3, 4])
         pattern, bound = self.path(hops, names)
         var, label = self.pick(bound)

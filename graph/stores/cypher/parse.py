@@ -17,7 +17,7 @@ partnergraph.graph.stores.cypher.parse.CypherSyntaxError: syntax error at line 1
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from cypherast import ast
 from cypherast.errors import CypherastError, ParseError
@@ -46,6 +46,10 @@ class Statement:
 
 class _NamingParser(Parser):
     """cypherast's parser, also recording the source text of each RETURN item (Neo4j's column name)."""
+
+    def __init__(self, source: str, dialect: str | None = None):
+        super().__init__(source, dialect=dialect)
+        self.tokens = _end_as_name(self.tokens, source)
 
     def parse_return_items(self):
         if self._check(TokenKind.STAR):
@@ -111,6 +115,30 @@ class _NamingParser(Parser):
                     break
         self._expect(TokenKind.RBRACE)
         return entries
+
+
+#: Tokens that can end an expression: only after one can ``END`` close a ``CASE``.
+_ENDS_EXPRESSION = {TokenKind.IDENT, TokenKind.PARAMETER, TokenKind.STRING, TokenKind.INTEGER, TokenKind.FLOAT,
+                    TokenKind.BOOLEAN, TokenKind.NULL, TokenKind.NULL_KW, TokenKind.TRUE, TokenKind.FALSE,
+                    TokenKind.RPAREN, TokenKind.RBRACKET, TokenKind.RBRACE, TokenKind.END}
+
+
+def _end_as_name(tokens: list, source: str) -> list:
+    """``END`` closes an open ``CASE`` right after an expression; anywhere else it is a name, as in
+    Neo4j (``MATCH (a)-->(end)``, ``CASE WHEN end.x > 1 ...``). cypherast always reads the keyword."""
+    out, open_cases = [], 0
+    for tok in tokens:
+        if tok.kind is TokenKind.CASE:
+            open_cases += 1
+        elif tok.kind is TokenKind.END:
+            after_property_dot = len(out) >= 2 and out[-2].kind is TokenKind.DOT
+            if open_cases and out and (out[-1].kind in _ENDS_EXPRESSION or after_property_dot):
+                open_cases -= 1
+            else:
+                start = tok.position.offset
+                tok = replace(tok, kind=TokenKind.IDENT, text=source[start:start + len(tok.text)])  # as written
+        out.append(tok)
+    return out
 
 
 def _message(exc: CypherastError) -> tuple[str, int, int]:

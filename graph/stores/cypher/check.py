@@ -83,18 +83,19 @@ def check_scope(tree) -> None:
     root = tree.this if isinstance(tree, ast.Cypher) else tree
     _statement(root, {})
     for query in _union_parts(root):
-        _label_symbols(query)
+        for clause in query.clauses:
+            _label_symbols(clause)
 
 
 def _union_parts(root) -> list:
     return _union_parts(root.this) + _union_parts(root.expression) if isinstance(root, ast.Union) else [root]
 
 
-def _label_symbols(query) -> None:
-    """Neo4j rejects ``:A:B`` and ``:A|B`` on nodes in one query: one set of label symbols."""
-    expressions = [n for n in walk(query) if isinstance(n, ast.LabelExpression)]
+def _label_symbols(clause) -> None:
+    """Neo4j rejects ``:A:B`` next to ``:A|B`` in one clause (with its WHERE and subqueries)."""
+    expressions = [n for n in walk(clause) if isinstance(n, ast.LabelExpression)]
     if any(len(e.labels or []) > 1 for e in expressions) and any("|" in (e.expression or "") for e in expressions):
-        raise StaticTypeError("mixing ':' between labels (:A:B) with '|' (:A|B) in one query is not allowed; "
+        raise StaticTypeError("mixing ':' between labels (:A:B) with '|' (:A|B) in one clause is not allowed; "
                               "use one set of symbols")
 
 

@@ -112,7 +112,7 @@ class Generator:
                 piece = v[-self.r.randint(1, 4):]
             return f"{var}.{k} {op} {lit(piece)}"
         if kinds < 0.66:
-            return f"{var}:{self.pick(self.kinds + self.families)}"
+            return self.label_test(var)
         if kinds < 0.74 and self.date_keys:
             k = self.pick(self.date_keys)
             y = self.r.randint(1995, 2025)
@@ -135,6 +135,11 @@ class Generator:
         return self.pick([f"toLower({var}.{k}) CONTAINS 'a'", f"size({var}.{k}) > 5", f"trim({var}.{k}) <> ''",
                           f"coalesce({var}.{k}, 'none') <> 'none'", f"left({var}.{k}, 1) = 'E'"])
 
+    def label_test(self, var: str) -> str:
+        """A label predicate as analysts write it: one label, all of two, any of two, in parentheses."""
+        a, b = self.pick(self.kinds + self.families), self.pick(self.kinds + self.families)
+        return self.pick([f"{var}:{a}", f"{var}:{a}:{b}", f"{var}:{a}|{b}", f"({var}:{a})", f"({var}:{a}|{b})"])
+
     def scalar(self, var: str, label: str | None) -> str:
         k = self.key(label)
         sk = self.pick(self.string_keys or [k])
@@ -143,7 +148,7 @@ class Generator:
             f"left({var}.{sk}, 2)", f"right({var}.{sk}, 2)", f"coalesce({var}.{k}, 'n/a')", f"size({var}.{sk})",
             f"CASE WHEN {self.predicate(var, label, 2)} THEN 1 ELSE 'no' END", f"{var}.{sk} + 1",
             f"toString({var}.{k})", f"trim({var}.{sk})", f"replace({var}.{sk}, 'a', 'A')",
-            f"{var}.{k} IS NULL", f"{var}:{self.pick(self.kinds)}", f"size([x IN split({var}.{sk}, ' ') WHERE size(x) > 3])",
+            f"{var}.{k} IS NULL", self.label_test(var), f"size([x IN split({var}.{sk}, ' ') WHERE size(x) > 3])",
             f"head(split({var}.{sk}, ' '))", f"toInteger(size({var}.{sk}) / 2)", f"round(size({var}.{sk}) / 3.0, 1)",
             f"{var} {{.id, .{k}}}", f"properties({var}).{k}", f"COUNT {{ ({var})--() }}",
             f"size([({var})-->(z) | z.id])", f"reverse({var}.{sk})", f"toFloat(size({var}.{sk}))",
@@ -200,6 +205,8 @@ class Generator:
         params = {"d": "2019-10-17", "ds": "2015-06-01", "codes": ["VN", "JP", None], "k": self.r.randint(0, 4)}
         shape = self.r.random()
         names = ["a", "b", "c", "d", "e"]
+        if self.chance(0.15):  # `end` is a keyword only where it closes a CASE
+            names[self.r.randrange(len(names))] = "end"
         hops = self.r.choice([0, 1, 1, 2, 2, 3, 4])
         pattern, bound = self.path(hops, names)
         var, label = self.pick(bound)

@@ -11,6 +11,7 @@ from cypherast import ast
 
 from partnergraph.graph.stores.cypher.evaluate import AGGREGATES
 from partnergraph.graph.stores.cypher.functions import ARITY, FUNCTIONS
+from partnergraph.graph.stores.cypher.parse import walk
 from partnergraph.graph.stores.cypher.semantics import RegexRefused, java_regex
 
 
@@ -64,28 +65,17 @@ DATE_FIELD_NAMES = {"year", "month", "day", "quarter", "dayofweek", "ordinalday"
 
 def check(tree: ast.AstNode) -> None:
     """Raise :class:`UnsupportedQuery` / :class:`ReadOnlyQuery` for the first construct off the list."""
-    _visit(tree, in_return=False)
-
-
-def _visit(node, in_return: bool) -> None:
-    if isinstance(node, (list, tuple)):
-        for x in node:
-            _visit(x, in_return)
-        return
-    if not isinstance(node, ast.AstNode):
-        return
-    kind = type(node)
-    if kind in WRITES:
-        raise ReadOnlyQuery(WRITES[kind])
-    if kind in REFUSED_CLAUSES:
-        raise UnsupportedQuery(*REFUSED_CLAUSES[kind])
-    if kind in (ast.Cypher,) and node.version is not None:
-        raise UnsupportedQuery(f"CYPHER {node.version}")
-    if kind not in CLAUSES and kind not in EXPRESSIONS:
-        raise UnsupportedQuery(_describe(node))
-    _rules(node)
-    for key, value in node.args.items():
-        _visit(value, in_return)
+    for node in walk(tree):
+        kind = type(node)
+        if kind in WRITES:
+            raise ReadOnlyQuery(WRITES[kind])
+        if kind in REFUSED_CLAUSES:
+            raise UnsupportedQuery(*REFUSED_CLAUSES[kind])
+        if kind in (ast.Cypher,) and node.version is not None:
+            raise UnsupportedQuery(f"CYPHER {node.version}")
+        if kind not in CLAUSES and kind not in EXPRESSIONS:
+            raise UnsupportedQuery(_describe(node))
+        _rules(node)
 
 
 def _describe(node) -> str:

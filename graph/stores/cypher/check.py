@@ -18,6 +18,10 @@ from dataclasses import dataclass
 from cypherast import ast
 
 from partnergraph.graph.stores.cypher.evaluate import DATE_FIELDS
+from partnergraph.graph.stores.cypher.parse import walk
+from partnergraph.graph.stores.cypher.static_types import (
+    PATH, UNKNOWN, element_of, infer, pattern_types, rejected,
+)
 
 
 @dataclass(frozen=True)
@@ -35,19 +39,9 @@ def nearest(name: str, known) -> str | None:
     return close[0] if close else None
 
 
-def _walk(node):
-    if isinstance(node, ast.AstNode):
-        yield node
-        for v in node.args.values():
-            yield from _walk(v)
-    elif isinstance(node, (list, tuple)):
-        for v in node:
-            yield from _walk(v)
-
-
 def warnings(tree, known: Names) -> list[str]:
     labels, types, keys, map_keys = [], [], [], set()
-    for node in _walk(tree):
+    for node in walk(tree):
         if isinstance(node, ast.LabelExpression):
             labels += list(node.labels or []) + (node.expression.split("|") if node.expression else [])
         elif isinstance(node, ast.RelationshipPattern):
@@ -77,62 +71,77 @@ def warnings(tree, known: Names) -> list[str]:
     return out
 
 
-# --- variables in scope (Neo4j rejects an undefined variable before running) -----------------
+# --- variables in scope and their types (Neo4j rejects an undefined variable or a type error before running) --
 
 class UndefinedVariable(ValueError):
     """A variable used where it is not defined (Neo4j: 'Variable `x` not defined')."""
 
 
 def check_scope(tree) -> None:
-    """Raise :class:`UndefinedVariable` for the first variable used out of scope."""
+    """Raise :class:`UndefinedVariable` for the first variable used out of scope and
+    :class:`StaticTypeError` for the first call Neo4j's type check rejects."""
     root = tree.this if isinstance(tree, ast.Cypher) else tree
-    _statement(root, set())
+    _statement(root, {})
+    for query in _union_parts(root):
+        for clause in query.clauses:
+            _label_symbols(clause)
 
 
-def _statement(node, outer: set) -> set:
+def _union_parts(root) -> list:
+    return _union_parts(root.this) + _union_parts(root.expression) if isinstance(root, ast.Union) else [root]
+
+
+def _label_symbols(clause) -> None:
+    """Neo4j rejects ``:A:B`` next to ``:A|B`` in one clause (with its WHERE and subqueries)."""
+    expressions = [n for n in walk(clause) if isinstance(n, ast.LabelExpression)]
+    if any(len(e.labels or []) > 1 for e in expressions) and any("|" in (e.expression or "") for e in expressions):
+        raise StaticTypeError("mixing ':' between labels (:A:B) with '|' (:A|B) in one clause is not allowed; "
+                              "use one set of symbols")
+
+
+def _statement(node, outer: dict) -> dict:
     if isinstance(node, ast.Union):
         _statement(node.this, outer)
         return _statement(node.expression, outer)
-    return _clauses(node.clauses, set(outer))
+    return _clauses(node.clauses, dict(outer))
 
 
-def _pattern_vars(pattern) -> set:
-    out = set()
-    for node in _walk(pattern):
-        if isinstance(node, (ast.NodePattern, ast.RelationshipPattern, ast.PathPattern)) and node.variable is not None:
-            out.add(node.variable.this)
+def _pattern_vars(pattern) -> dict:
+    """Variable -> type of everything a pattern binds."""
+    out = {}
+    for node in walk(pattern):
+        if isinstance(node, ast.PathPattern):
+            out |= pattern_types(node)
     return out
 
 
-def _clauses(clauses, scope: set) -> set:
+def _clauses(clauses, scope: dict) -> dict:
     for clause in clauses:
         if isinstance(clause, ast.Match):
-            scope = scope | _pattern_vars(clause.pattern)
+            scope = _pattern_vars(clause.pattern) | scope
             _expr(clause.pattern, scope)
             _expr(clause.where, scope)
         elif isinstance(clause, ast.Unwind):
             _expr(clause.expression, scope)
-            scope = scope | {clause.alias.this}
+            scope = scope | {clause.alias.this: element_of(clause.expression, scope)}
         elif isinstance(clause, (ast.With, ast.Return)):
-            names = set()
+            names = {}
             for item in clause.expressions:
+                _expr(item.this if isinstance(item, ast.Alias) else item, scope)
                 if isinstance(item, ast.Alias):
-                    _expr(item.this, scope)
-                    names.add(item.alias.this)
-                else:
-                    _expr(item, scope)
-                    if isinstance(item, ast.Identifier):
-                        names.add(item.this)
+                    names[item.alias.this] = infer(item.this, scope)
+                elif isinstance(item, ast.Identifier):
+                    names[item.this] = scope[item.this]
             both = scope | names
             _expr(clause.order, both)
-            _expr(clause.skip, set())
-            _expr(clause.limit, set())
+            _expr(clause.skip, {})
+            _expr(clause.limit, {})
             _expr(getattr(clause, "where", None), both)
             scope = names
     return scope
 
 
-def _expr(e, scope: set) -> None:
+def _expr(e, scope: dict) -> None:
     if e is None or isinstance(e, (str, int, float, bool)):
         return
     if isinstance(e, (list, tuple)):
@@ -145,19 +154,21 @@ def _expr(e, scope: set) -> None:
         if e.this not in scope:
             raise UndefinedVariable(f"variable `{e.this}` not defined")
         return
+    if why := rejected(e, scope):
+        raise StaticTypeError(f"type mismatch: {why}")
     if isinstance(e, (ast.ListComprehension, ast.Quantifier)):
         _expr(e.source, scope)
-        inner = scope | {e.variable.this}
+        inner = scope | {e.variable.this: element_of(e.source, scope)}
         _expr(e.where, inner)
         _expr(getattr(e, "projection", None), inner)
         return
     if isinstance(e, ast.ListLambda):
         _expr(e.source, scope)
         _expr(e.initial, scope)
-        _expr(e.expression, scope | {e.variable.this, e.accumulator.this})
+        _expr(e.expression, scope | {e.variable.this: element_of(e.source, scope), e.accumulator.this: UNKNOWN})
         return
     if isinstance(e, ast.PatternComprehension):
-        inner = scope | _pattern_vars(e.pattern) | ({e.variable.this} if e.variable is not None else set())
+        inner = scope | _pattern_vars(e.pattern) | ({e.variable.this: PATH} if e.variable is not None else {})
         _expr(e.pattern, inner)
         _expr(e.where, inner)
         _expr(e.projection, inner)
@@ -165,7 +176,7 @@ def _expr(e, scope: set) -> None:
     if isinstance(e, (ast.PatternPredicate, ast.CountSubquery)):
         query = e.pattern if isinstance(e, ast.PatternPredicate) else e.query
         if isinstance(query, ast.Query):
-            _clauses(query.clauses, set(scope))
+            _clauses(query.clauses, dict(scope))
         else:
             inner = scope | _pattern_vars(query)
             _expr(query, inner)
@@ -196,43 +207,6 @@ def _expr(e, scope: set) -> None:
         return
     for value in e.args.values():
         _expr(value, scope)
-
-
-# --- static types Neo4j checks before running (a list where a scalar function wants a value) ----
-
-#: Functions Neo4j rejects at compile time when given an expression known to be a list.
-SCALAR_ONLY = {"tostring", "toupper", "tolower", "trim", "ltrim", "rtrim", "substring", "left", "right",
-               "replace", "split", "tointeger", "tofloat", "toboolean", "abs", "round", "ceil", "floor", "sqrt", "sign"}
-
-
-def _is_list(e, lists: set) -> bool:
-    if isinstance(e, (ast.List, ast.ListComprehension, ast.PatternComprehension)):
-        return True
-    if isinstance(e, ast.FunctionCall) and e.name.lower() in ("collect", "nodes", "relationships", "range", "tail"):
-        return True
-    return isinstance(e, ast.Identifier) and e.this in lists
-
-
-def check_types(tree) -> None:
-    """Raise :class:`UndefinedVariable`'s sibling error for a list given to a scalar function, as Neo4j does."""
-    root = tree.this if isinstance(tree, ast.Cypher) else tree
-    queries = [root.this, root.expression] if isinstance(root, ast.Union) else [root]
-    for query in queries:
-        if not isinstance(query, ast.Query):
-            continue
-        lists: set = set()
-        for clause in query.clauses:
-            for node in _walk(clause):
-                if isinstance(node, ast.FunctionCall) and node.name.lower() in SCALAR_ONLY and node.expressions \
-                        and _is_list(node.expressions[0], lists):
-                    raise StaticTypeError(f"type mismatch: {node.name}() expects a single value, not a list")
-            if isinstance(clause, (ast.With, ast.Unwind)):
-                if isinstance(clause, ast.With):
-                    lists = {x.alias.this for x in clause.expressions
-                             if isinstance(x, ast.Alias) and _is_list(x.this, lists)} | {
-                        x.this for x in clause.expressions if isinstance(x, ast.Identifier) and x.this in lists}
-                else:
-                    lists.discard(clause.alias.this)
 
 
 class StaticTypeError(ValueError):

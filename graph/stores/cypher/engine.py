@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from partnergraph.graph.stores.cypher import allow
 from partnergraph.graph.stores.cypher.allow import ReadOnlyQuery, UnsupportedQuery
 from partnergraph.graph.stores.cypher.check import (
-    Names, StaticTypeError, UndefinedVariable, check_scope, check_types, warnings as name_warnings,
+    Names, StaticTypeError, UndefinedVariable, check_scope, warnings as name_warnings,
 )
 from partnergraph.graph.stores.cypher.database import Node, Path, PropertyGraph, Rel, build
 from partnergraph.graph.stores.cypher.evaluate import QueryTimeout
@@ -106,7 +106,6 @@ class EmbeddedCypher:
         allow.check(statement.tree)
         try:
             check_scope(statement.tree)
-            check_types(statement.tree)
         except (UndefinedVariable, StaticTypeError) as exc:
             raise CypherRuntimeError(str(exc)) from None
         return statement, name_warnings(statement.tree, self.names)

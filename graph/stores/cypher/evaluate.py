@@ -92,7 +92,7 @@ class Evaluator:
             return None
         if not isinstance(v, Node):
             raise CypherRuntimeError(f"a label test needs a node, not {type_name(v)}")
-        return all(label in v.labels for label in e.labels.labels)
+        return s.has_labels(e.labels, v.labels)
 
     # --- operators -----------------------------------------------------------------------
     def binary(self, fn: Callable):

@@ -59,26 +59,26 @@ def substring(args):
     return s[start:] if length is None else s[start:start + length]
 
 
-def left(args):
+def _string_and_length(args, fn):
+    """left()/right(): the string (None for null) and a non-negative length."""
     s, n = args
     if s is None:
-        return None
-    _check(s, (str,), "left")
-    n = _int_arg(n, "left")
+        return None, None
+    _check(s, (str,), fn)
+    n = _int_arg(n, fn)
     if n is None or n < 0:
-        raise CypherRuntimeError("left(): the length must be a non-negative integer")
-    return s[:n]
+        raise CypherRuntimeError(f"{fn}(): the length must be a non-negative integer")
+    return s, n
+
+
+def left(args):
+    s, n = _string_and_length(args, "left")
+    return None if s is None else s[:n]
 
 
 def right(args):
-    s, n = args
-    if s is None:
-        return None
-    _check(s, (str,), "right")
-    n = _int_arg(n, "right")
-    if n is None or n < 0:
-        raise CypherRuntimeError("right(): the length must be a non-negative integer")
-    return s[len(s) - n:] if n else ""
+    s, n = _string_and_length(args, "right")
+    return None if s is None else (s[len(s) - n:] if n else "")
 
 
 def to_integer(args):
@@ -156,53 +156,24 @@ def round_(args):
     return float(math.floor(v + 0.5))
 
 
-def _num1(fn, name):
+def _unary(name: str, accepts: tuple, expected: str, fn):
+    """A one-argument function: null in, null out, a value of another type than ``accepts`` an error."""
     def wrapped(args):
         v = args[0]
         if v is None:
             return None
-        if not is_number(v):
-            raise CypherRuntimeError(f"{name}(): expected a number, not {type_name(v)}")
+        if not isinstance(v, accepts) or (isinstance(v, bool) and bool not in accepts):
+            raise CypherRuntimeError(f"{name}(): expected {expected}, not {type_name(v)}")
         return fn(v)
     return wrapped
 
 
-def _size(args):
-    v = args[0]
-    if v is None:
-        return None
-    if isinstance(v, (str, list)):
-        return len(v)
-    raise CypherRuntimeError(f"size(): expected a string or a list, not {type_name(v)}")
-
-
-def _length(args):
-    v = args[0]
-    if v is None:
-        return None
-    if isinstance(v, Path):
-        return len(v.rels)
-    raise CypherRuntimeError(f"length(): expected a path, not {type_name(v)}")
+def _num1(fn, name):
+    return _unary(name, (int, float), "a number", fn)
 
 
 def _list_fn(fn, name):
-    def wrapped(args):
-        v = args[0]
-        if v is None:
-            return None
-        if not isinstance(v, list):
-            raise CypherRuntimeError(f"{name}(): expected a list, not {type_name(v)}")
-        return fn(v)
-    return wrapped
-
-
-def _reverse(args):
-    v = args[0]
-    if v is None:
-        return None
-    if isinstance(v, (str, list)):
-        return v[::-1]
-    raise CypherRuntimeError(f"reverse(): expected a string or a list, not {type_name(v)}")
+    return _unary(name, (list,), "a list", fn)
 
 
 def _range(args):
@@ -256,15 +227,6 @@ def _properties(args):
     return dict(_entity(v, "properties").props)
 
 
-def _type(args):
-    v = args[0]
-    if v is None:
-        return None
-    if not isinstance(v, Rel):
-        raise CypherRuntimeError(f"type(): expected a relationship, not {type_name(v)}")
-    return v.type
-
-
 def parse_date(v):
     if v is None:
         return None
@@ -303,14 +265,16 @@ FUNCTIONS = {
     "trim": _str(lambda s: s.strip(_WS)), "ltrim": _str(lambda s: s.lstrip(_WS)),
     "rtrim": _str(lambda s: s.rstrip(_WS)),
     "substring": substring, "left": left, "right": right, "replace": _replace, "split": _split,
-    "reverse": _reverse, "size": _size, "length": _length,
+    "reverse": _unary("reverse", (str, list), "a string or a list", lambda v: v[::-1]),
+    "size": _unary("size", (str, list), "a string or a list", len),
+    "length": _unary("length", (Path,), "a path", lambda p: len(p.rels)),
     "tointeger": to_integer, "tofloat": to_float, "toboolean": to_boolean, "tostring": to_string,
     "round": round_, "abs": _num1(abs, "abs"), "ceil": _num1(lambda v: float(math.ceil(v)), "ceil"),
     "floor": _num1(lambda v: float(math.floor(v)), "floor"), "sign": _num1(_sign, "sign"),
     "sqrt": _num1(lambda v: math.sqrt(v) if v >= 0 else math.nan, "sqrt"),
     "head": _list_fn(lambda v: v[0] if v else None, "head"), "last": _list_fn(lambda v: v[-1] if v else None, "last"),
     "tail": _list_fn(lambda v: v[1:], "tail"), "range": _range,
-    "type": _type, "properties": _properties,
+    "type": _unary("type", (Rel,), "a relationship", lambda r: r.type), "properties": _properties,
     "startnode": lambda a: None if a[0] is None else a[0].start, "endnode": lambda a: None if a[0] is None else a[0].end,
     "nodes": lambda a: None if a[0] is None else list(a[0].nodes),
     "relationships": lambda a: None if a[0] is None else list(a[0].rels),

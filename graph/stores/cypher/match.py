@@ -361,13 +361,7 @@ def _labels(np):
 
 
 def _labels_ok(np, node: Node) -> bool:
-    spec = _labels(np)
-    if spec is None:
-        return True
-    need, anyof = spec
-    if need and not all(label in node.labels for label in need):
-        return False
-    return not anyof or any(label in node.labels for label in anyof)
+    return np.labels is None or s.has_labels(np.labels, node.labels)
 
 
 def _pattern_variables(path) -> set:

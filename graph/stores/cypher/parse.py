@@ -17,14 +17,14 @@ partnergraph.graph.stores.cypher.parse.CypherSyntaxError: syntax error at line 1
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from cypherast import ast
-from cypherast.errors import CypherastError
+from cypherast.errors import CypherastError, ParseError
 from cypherast.lexer import Lexer, TokenKind
 from cypherast.parser import Parser
 
-__all__ = ["CypherSyntaxError", "Statement", "parse", "split_statements", "ast"]
+__all__ = ["CypherSyntaxError", "Statement", "parse", "split_statements", "walk", "ast"]
 
 
 class CypherSyntaxError(ValueError):
@@ -47,6 +47,10 @@ class Statement:
 class _NamingParser(Parser):
     """cypherast's parser, also recording the source text of each RETURN item (Neo4j's column name)."""
 
+    def __init__(self, source: str, dialect: str | None = None):
+        super().__init__(source, dialect=dialect)
+        self.tokens = _end_as_name(self.tokens, source)
+
     def parse_return_items(self):
         if self._check(TokenKind.STAR):
             return super().parse_return_items()
@@ -64,6 +68,27 @@ class _NamingParser(Parser):
                 break
         return items
 
+    def parse_not(self):
+        """``NOT`` then its operand, parsed as any other: cypherast reads ``NOT (b:L XOR …)`` as a pattern."""
+        if self._match(TokenKind.NOT):
+            return ast.Not(this=self.parse_not())
+        return self.parse_comparison()
+
+    def _parse_paren_or_pattern(self):
+        """Neo4j's grammar: a pattern in an expression has a relationship (``pathPatternNonEmpty``);
+        anything else in parentheses, ``(b:Policy)`` or ``(b:A XOR b.x)``, is an expression."""
+        saved = self._i
+        try:
+            path = self.parse_path_pattern()
+            if len(path.elements) > 1:
+                return ast.PatternPredicate(pattern=path, not_=False)
+        except ParseError:
+            pass
+        self._i = saved
+        self._expect(TokenKind.LPAREN)
+        expr = self.parse_expression()
+        self._expect(TokenKind.RPAREN)
+        return expr
 
     def _parse_map_projection_entries(self):
         """As cypherast's, but a property selector may be a keyword (``n {.end}``), as in Neo4j."""
@@ -90,6 +115,30 @@ class _NamingParser(Parser):
                     break
         self._expect(TokenKind.RBRACE)
         return entries
+
+
+#: Tokens that can end an expression: only after one can ``END`` close a ``CASE``.
+_ENDS_EXPRESSION = {TokenKind.IDENT, TokenKind.PARAMETER, TokenKind.STRING, TokenKind.INTEGER, TokenKind.FLOAT,
+                    TokenKind.BOOLEAN, TokenKind.NULL, TokenKind.NULL_KW, TokenKind.TRUE, TokenKind.FALSE,
+                    TokenKind.RPAREN, TokenKind.RBRACKET, TokenKind.RBRACE, TokenKind.END}
+
+
+def _end_as_name(tokens: list, source: str) -> list:
+    """``END`` closes an open ``CASE`` right after an expression; anywhere else it is a name, as in
+    Neo4j (``MATCH (a)-->(end)``, ``CASE WHEN end.x > 1 ...``). cypherast always reads the keyword."""
+    out, open_cases = [], 0
+    for tok in tokens:
+        if tok.kind is TokenKind.CASE:
+            open_cases += 1
+        elif tok.kind is TokenKind.END:
+            after_property_dot = len(out) >= 2 and out[-2].kind is TokenKind.DOT
+            if open_cases and out and (out[-1].kind in _ENDS_EXPRESSION or after_property_dot):
+                open_cases -= 1
+            else:
+                start = tok.position.offset
+                tok = replace(tok, kind=TokenKind.IDENT, text=source[start:start + len(tok.text)])  # as written
+        out.append(tok)
+    return out
 
 
 def _message(exc: CypherastError) -> tuple[str, int, int]:
@@ -140,3 +189,14 @@ def split_statements(text: str) -> list[Statement]:
                 out.append(Statement(chunk.strip(), None, text.count("\n", 0, start + lead) + 1))
             start = tok.position.offset + 1
     return out
+
+
+def walk(node):
+    """Every tree node below ``node`` (itself first), depth first in source order."""
+    if isinstance(node, ast.AstNode):
+        yield node
+        for v in node.args.values():
+            yield from walk(v)
+    elif isinstance(node, (list, tuple)):
+        for v in node:
+            yield from walk(v)

@@ -31,48 +31,34 @@ def is_number(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
+#: Neo4j's names of the value types (bool before int: a bool is an int in Python).
+_TYPE_NAMES = ((bool, "Boolean"), (int, "Integer"), (float, "Float"), (str, "String"), (date, "Date"), (list, "List"),
+               (dict, "Map"), (Node, "Node"), (Rel, "Relationship"), (Path, "Path"))
+
+
 def type_name(v: Any) -> str:
     if v is None:
         return "NULL"
-    if isinstance(v, bool):
-        return "Boolean"
-    if isinstance(v, int):
-        return "Integer"
-    if isinstance(v, float):
-        return "Float"
-    if isinstance(v, str):
-        return "String"
-    if isinstance(v, date):
-        return "Date"
-    if isinstance(v, list):
-        return "List"
-    if isinstance(v, dict):
-        return "Map"
-    if isinstance(v, Node):
-        return "Node"
-    if isinstance(v, Rel):
-        return "Relationship"
-    if isinstance(v, Path):
-        return "Path"
-    return type(v).__name__
+    return next((name for kind, name in _TYPE_NAMES if isinstance(v, kind)), type(v).__name__)
 
 
 # --- logic ------------------------------------------------------------------------------------
 
-def and_(a, b):
-    if a is False or b is False:
-        return False
+def _kleene(a, b, decisive: bool):
+    """Three-valued AND (``decisive`` False) and OR (True): a decisive operand decides, else null stays null."""
+    if a is decisive or b is decisive:
+        return decisive
     if a is None or b is None:
         return None
-    return True
+    return not decisive
+
+
+def and_(a, b):
+    return _kleene(a, b, False)
 
 
 def or_(a, b):
-    if a is True or b is True:
-        return True
-    if a is None or b is None:
-        return None
-    return False
+    return _kleene(a, b, True)
 
 
 def xor(a, b):
@@ -92,6 +78,13 @@ def boolean(v: Any, what: str = "a predicate"):
 
 
 # --- equality and comparison -------------------------------------------------------------------
+
+def has_labels(label_expression, labels) -> bool:
+    """Neo4j's ``:A:B`` (every label) or ``:A|B`` (any of them) against a node's labels."""
+    if label_expression.expression:
+        return any(label in labels for label in label_expression.expression.split("|"))
+    return all(label in labels for label in label_expression.labels)
+
 
 def equals(a: Any, b: Any):
     """Cypher ``=``: True, False or None (null)."""
@@ -287,32 +280,40 @@ def add(a, b):
     raise CypherRuntimeError(f"cannot add {type_name(a)} and {type_name(b)}")
 
 
-def _numbers(a, b, op: str):
-    if not (is_number(a) and is_number(b)):
-        raise CypherRuntimeError(f"cannot apply {op} to {type_name(a)} and {type_name(b)}")
+def _numbers(op: str):
+    """An arithmetic operator on two numbers: null if either is null, an error for any other type."""
+    def decorate(fn):
+        def wrapped(a, b):
+            if a is None or b is None:
+                return None
+            if not (is_number(a) and is_number(b)):
+                raise CypherRuntimeError(f"cannot apply {op} to {type_name(a)} and {type_name(b)}")
+            return fn(a, b)
+        return wrapped
+    return decorate
 
 
+def _integers(a, b) -> bool:
+    """Both integers (integer arithmetic); an integer division by zero is an error, as in Neo4j."""
+    both = isinstance(a, int) and isinstance(b, int)
+    if both and b == 0:
+        raise CypherRuntimeError("division by zero")
+    return both
+
+
+@_numbers("-")
 def subtract(a, b):
-    if a is None or b is None:
-        return None
-    _numbers(a, b, "-")
     return _int(a - b) if isinstance(a, int) and isinstance(b, int) else float(a) - float(b)
 
 
+@_numbers("*")
 def multiply(a, b):
-    if a is None or b is None:
-        return None
-    _numbers(a, b, "*")
     return _int(a * b) if isinstance(a, int) and isinstance(b, int) else float(a) * float(b)
 
 
+@_numbers("/")
 def divide(a, b):
-    if a is None or b is None:
-        return None
-    _numbers(a, b, "/")
-    if isinstance(a, int) and isinstance(b, int):
-        if b == 0:
-            raise CypherRuntimeError("division by zero")
+    if _integers(a, b):
         q = abs(a) // abs(b)
         return _int(q if (a >= 0) == (b >= 0) else -q)
     a, b = float(a), float(b)
@@ -323,13 +324,9 @@ def divide(a, b):
     return a / b
 
 
+@_numbers("%")
 def modulo(a, b):
-    if a is None or b is None:
-        return None
-    _numbers(a, b, "%")
-    if isinstance(a, int) and isinstance(b, int):
-        if b == 0:
-            raise CypherRuntimeError("division by zero")
+    if _integers(a, b):
         r = abs(a) % abs(b)
         return -r if a < 0 else r
     if float(b) == 0:
@@ -337,10 +334,8 @@ def modulo(a, b):
     return math.fmod(float(a), float(b))
 
 
+@_numbers("^")
 def power(a, b):
-    if a is None or b is None:
-        return None
-    _numbers(a, b, "^")
     try:
         return math.pow(float(a), float(b))
     except (OverflowError, ValueError):

@@ -4,6 +4,7 @@
     python bench/ingest_speed.py --mb 0.5 --repeat 3      # medians of 3 runs
     python bench/ingest_speed.py --single-line            # 1.3 MB on one line without punctuation
     python bench/ingest_speed.py --article                # the seed's 474-word English article (issue 17)
+    python bench/ingest_speed.py --mb 0.5 --components    # CPU of each spaCy component (one run)
     python bench/ingest_speed.py --mb 2 --json
 
 The English text is the development articles' bodies (bench/ingest_eval/*/en_*.txt) repeated to the
@@ -28,7 +29,7 @@ from partnergraph.graph.model.build import load_graph
 from partnergraph.graph.ingest.extract import ingest_article
 from partnergraph.graph.ingest.layers import using
 from partnergraph.graph.ingest.lexicon import Lexicon
-from partnergraph.graph.ingest.parse import nlp
+from partnergraph.graph.ingest.parse import BATCH, nlp
 from partnergraph.graph.ingest.text import parse_article, read_article, sentences
 
 HERE = Path(__file__).parent / "ingest_eval"
@@ -74,6 +75,21 @@ def measure(article, G, lex, repeat: int, show) -> dict:
     return result
 
 
+def components(article, show) -> dict:
+    """CPU seconds of the tokenizer and of each pipeline component over the article's sentences, batched
+    as ingest runs them (what the parser layer's time is made of); one run."""
+    texts = [s.text for s in sentences(article)]
+    result = {"sentences": len(texts)}
+    docs = []
+    result["tokenizer_cpu_s"] = round(cpu(lambda: docs.extend(nlp().tokenizer.pipe(texts)), 1), 2)
+    for name, component in nlp().pipeline:
+        done = []
+        result[f"{name}_cpu_s"] = round(cpu(lambda: done.extend(component.pipe(docs, batch_size=BATCH)), 1), 2)
+        docs = done
+    show(result)
+    return result
+
+
 def main(argv: list[str]) -> None:
     as_json = "--json" in argv
     repeat = int(argv[argv.index("--repeat") + 1]) if "--repeat" in argv else 1
@@ -87,6 +103,9 @@ def main(argv: list[str]) -> None:
         result = {"article": SEED_ARTICLE.name, "words": len(article.body.split()), "repeat": repeat,
                   "ingest_default_cpu_s": round(cpu(lambda: ingest_article(article, G, lex), repeat), 3)}
         show(result)
+    elif "--components" in argv:
+        mb = float(argv[argv.index("--mb") + 1]) if "--mb" in argv else 0.5
+        result = components(parse_article(english_text(int(mb * 1_000_000)), "<bench>", "en"), show)
     elif "--single-line" in argv:
         result = measure(parse_article(single_line(), "<single line>", "en"), G, lex, repeat, show)
     else:

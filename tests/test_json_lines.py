@@ -99,3 +99,20 @@ def test_validate_names_the_line_and_column_of_a_spoiled_value(tmp_path_factory,
     for row in rows:
         value, _ = json.JSONDecoder().raw_decode(text, _offset(text, row["line"], row["column"]))
         assert value == SPOILS[field], row
+
+
+def test_a_record_too_deep_to_map_is_still_reported_by_its_path(tmp_path, seed_records):
+    actors = json.loads(json.dumps(seed_records["actors"]))
+    deep = inner = {}
+    for _ in range(900):
+        inner["x"] = {}
+        inner = inner["x"]
+    actors["actors"][0]["review"] = deep
+    text = json.dumps(actors)
+    assert dict(JsonLines(text)) == {}  # beyond json-source-map's recursion: no positions at all
+    for name, content in seed_records.items():
+        (tmp_path / f"{name}.json").write_text(text if name == "actors" else json.dumps(content), "utf-8")
+    (tmp_path / "texts").symlink_to(seed_path() / "texts")
+    result = CliRunner().invoke(cli, ["validate", str(tmp_path)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert re.search(r"actors\.json: actors\[0\] \(id [^)]+\): nested more than 64 levels deep", result.output), result.output

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from typing import Callable, Iterator
 
 from json_source_map import calculate
+from json_source_map.errors import BaseError as SourceMapError
 
 
 class Position(int):
@@ -45,7 +46,7 @@ class JsonLines(Mapping):
         self._reread, self._hash = reread, hash(text)
         self._map: dict[tuple, Position] | None = None
 
-    def __bool__(self) -> bool:  # a map exists (made lazily), unlike YAML's empty one for JSON before
+    def __bool__(self) -> bool:  # there is a map, though it is made only when looked into
         return True
 
     def __getitem__(self, path: tuple) -> Position:
@@ -68,7 +69,10 @@ class JsonLines(Mapping):
 def _positions(text: str) -> dict[tuple, Position]:
     """Each value's position by path; none at all unless every key reads back exactly and the map has one
     entry per value (a key holding "/" could otherwise stand for two paths)."""
-    entries = sorted(calculate(text).items(), key=lambda item: item[1].value_start.position)
+    try:
+        entries = sorted(calculate(text).items(), key=lambda item: item[1].value_start.position)
+    except (SourceMapError, RecursionError):
+        return {}  # a document it cannot map (deep nesting): problems keep their record paths
     paths: dict[str, tuple] = {}
     result: dict[tuple, Position] = {}
     for pointer, entry in entries:

@@ -26,9 +26,9 @@ def _one_by_one(sents, lang):
     return itertools.repeat(None)  # recognise() then parses each sentence itself, as before batching
 
 
-@settings(max_examples=8, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow,
+@settings(max_examples=6, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow,
                                                                                   HealthCheck.function_scoped_fixture])
-@given(st.lists(st.sampled_from(SENTENCES), min_size=1, max_size=40), st.sampled_from([None, {"parser"}]))
+@given(st.lists(st.sampled_from(SENTENCES), min_size=1, max_size=30), st.sampled_from([None, {"parser"}]))
 def test_batched_parse_gives_the_same_candidates(seed_graph, monkeypatch, chosen, layers):
     article = parse_article("Date: 2024-05-06\n\n" + " ".join(chosen), "generated.txt", "en")
     with using(layers):

@@ -46,7 +46,8 @@ def validate(paths: tuple[str, ...], data: tuple[str, ...], fmt: str) -> None:
         with progress_when_long("Checking the dataset") as progress:
             dataset = load_dataset(data_layers(checked), progress=progress)
     except DatasetError as exc:
-        rows = [{"file": p.file, "line": p.line, "where": p.where, "problem": p.message} for p in exc.problems]
+        rows = [{"file": p.file, "line": p.line, "column": p.column, "where": p.where, "problem": p.message}
+                for p in exc.problems]
         if fmt == "table":
             for p in exc.problems:
                 echo(str(p), err=True)

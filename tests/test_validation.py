@@ -107,7 +107,7 @@ def test_validate_json_output_is_machine_readable():
     result = CliRunner().invoke(cli, ["validate", str(DATA / "broken"), "--format", "json"])
     rows = json.loads(result.stdout)
     assert result.exit_code == 1 and len(rows) == 8
-    assert {"file", "line", "where", "problem"} == set(rows[0])
+    assert {"file", "line", "column", "where", "problem"} == set(rows[0])
 
 
 def test_commands_refuse_a_broken_dataset_without_traceback():

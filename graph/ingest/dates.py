@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import warnings
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from babel import Locale
 
@@ -129,6 +129,7 @@ def _looks_like_date(text: str) -> bool:
     return any(w in _month_names() for w in words)
 
 
+@lru_cache(maxsize=4096)  # the same date phrase ("2019", "17 October") recurs across an article's sentences
 def _read_single(text: str, lang: str, year: int | None) -> tuple[str, bool] | None:
     data = _parser(lang).get_date_data(text)
     if data.date_obj is None:

@@ -29,6 +29,7 @@ from partnergraph.graph.ingest.layers import enabled, using
 from partnergraph.graph.ingest.sides import both_sides
 from partnergraph.graph.ingest.lexicon import Lexicon
 from partnergraph.graph.ingest.link import _link_instruments, check_named_links, edge_conflicts
+from partnergraph.graph.ingest.parse import parsed
 from partnergraph.graph.ingest.recognise import recognise
 from partnergraph.graph.ingest.text import Article, read_article, sentences
 
@@ -155,10 +156,11 @@ def ingest_article(article: Article, G: nx.MultiDiGraph, lex: Lexicon | None = N
     """
     lex = lex or Lexicon.build(G)
     doc = _Document(article, G, lex)
-    for sentence in sentences(article):
+    sents = sentences(article)
+    for sentence, parsed_doc in zip(sents, parsed(sents, article.lang)):
         if progress is not None:
             progress(sentence.end - article.body_start, len(article.body))
-        found = recognise(sentence, lex, article.lang, doc.year)
+        found = recognise(sentence, lex, article.lang, doc.year, parsed_doc)
         if enabled("both_sides"):
             both_sides(doc, found)
         doc.read(found)

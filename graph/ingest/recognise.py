@@ -86,8 +86,9 @@ def _tables(lang: str) -> dict:
     }
 
 
-def recognise(sentence: Sentence, lex: Lexicon, lang: str, year: int | None = None) -> Found:
-    """Every mention in the sentence (see the module example)."""
+def recognise(sentence: Sentence, lex: Lexicon, lang: str, year: int | None = None, doc=None) -> Found:
+    """Every mention in the sentence (see the module example); ``doc``: its spaCy Doc when already parsed
+    (parse.parsed, in batches), else it is parsed here when the parser layer is on."""
     tables = _tables(lang)
     toks = sentence.tokens
     taken: list[Mention] = []
@@ -102,7 +103,8 @@ def recognise(sentence: Sentence, lex: Lexicon, lang: str, year: int | None = No
     taken += _bodies(sentence, lex, tables, taken, lang)
     taken += _bare_acronyms(sentence, tables, taken, lang)
     taken += _prefixed_names(sentence, lex, tables, taken)
-    doc = parse(sentence) if lang == "en" and enabled("parser") else None
+    if doc is None and lang == "en" and enabled("parser"):
+        doc = parse(sentence)
     if doc is not None:
         taken = refine_actors(sentence, taken, lex, tables, doc)
     if lang == "vi" and enabled("vi_parser"):

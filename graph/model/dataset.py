@@ -44,12 +44,17 @@ class Problem:
     """One thing wrong with a dataset, located as precisely as the file allows."""
 
     file: str
-    line: int | None
+    line: int | None  # JSON files: a Position, which also knows the column
     where: str
     message: str
 
+    @property
+    def column(self) -> int | None:
+        return getattr(self.line, "column", None)
+
     def __str__(self) -> str:
         place = f"{self.file}:{self.line}" if self.line else self.file
+        place += f":{self.column}" if self.column else ""
         return f"{place}: {self.where}: {self.message}" if self.where else f"{place}: {self.message}"
 
 
@@ -63,10 +68,19 @@ class DatasetError(Exception):
 
 @dataclass
 class Origin:
+    """Where a record is: lines are looked up only when a problem is reported (JSON maps are made then)."""
+
     file: str
-    line: int | None
     where: str
-    field_lines: dict[str, int | None] = field(default_factory=dict)
+    lines: Any  # the file's {path: line}
+    path: tuple  # the record's, e.g. ("actors", 3)
+
+    @property
+    def line(self) -> int | None:
+        return _line(self.lines, self.path)
+
+    def field_line(self, name: str) -> int | None:
+        return self.lines.get(self.path + (name,)) if self.lines else None
 
 
 @dataclass
@@ -112,7 +126,8 @@ def _read(path: Path, problems: list[Problem]) -> tuple[Any, dict[tuple, int]]:
 
 
 def _line(lines: dict[tuple, int], path: tuple) -> int | None:
-    if not lines:  # JSON files: no line numbers
+    """The line of the value at path, else of the nearest enclosing one that has one."""
+    if not lines:  # a file that could not be read
         return None
     while path:
         if path in lines:
@@ -203,17 +218,15 @@ class _Validator:
     def _add_record(self, path: Path, lines: dict, section: str, index: int, record: Any) -> None:
         rid = record.get("id") if isinstance(record, dict) else None
         where = f"{section}[{index}]" + (f" (id {rid})" if rid else "")
-        fields = record if isinstance(record, dict) else {}
-        origin = Origin(str(path), _line(lines, (section, index)), where,
-                        {k: lines.get((section, index, k)) for k in fields} if lines else {})
+        origin = Origin(str(path), where, lines, (section, index))
         valid = self.quick_checks[section](record)
         try:  # what the schema leaves open (review notes) or a record it rejects: bounded before a closer look
             if not valid:
-                check_value(record, str(path), origin.line)
+                check_value(record, str(path))
             elif "review" in record:
-                check_value(record["review"], str(path), _line(lines, (section, index, "review")))
+                check_value(record["review"], str(path))
         except InputError as exc:
-            self.problem(origin, exc.message, exc.line)
+            self.problem(origin, exc.message, _line(lines, (section, index, "review")) if valid else None)
             return
         errors = [] if valid else self._schema_errors(section, record)
         for error in errors:
@@ -283,12 +296,12 @@ class _Validator:
         try:
             parse_date(record["published"])
         except DateError as exc:
-            self.problem(origin, f"published: {exc}", origin.field_lines.get("published"))
+            self.problem(origin, f"published: {exc}", origin.field_line("published"))
         if "file" in record:
             folder = Path(os.path.abspath(path.parent))
             # Contained by the path as written ("../x" is refused; a symlink inside the folder is the user's choice).
             text_path = Path(os.path.normpath(folder / record["file"]))
-            line = origin.field_lines.get("file")
+            line = origin.field_line("file")
             if self.texts_inside and not text_path.is_relative_to(folder):
                 self.problem(origin, f"file: source text {record['file']!r} is outside the folder of {path.name}; "
                                      "keep source texts in that folder or below it", line)
@@ -332,7 +345,7 @@ class _Validator:
             missing = [end for end in ("from", "to") if record[end] not in nodes]
             for end in missing:
                 self.problem(origin, f"{end}: no actor or instrument has id {record[end]!r} (dangling reference); add it or fix the id",
-                             origin.field_lines.get(end))
+                             origin.field_line(end))
             if missing:
                 continue
             from_kind, to_kind = nodes[record["from"]]["kind"], nodes[record["to"]]["kind"]
@@ -342,7 +355,7 @@ class _Validator:
                     origin,
                     f"{record['from']} ({from_kind}) —{et.label}→ {record['to']} ({to_kind}) is not allowed: "
                     f"'{record['type']}' goes from {', '.join(sorted(et.from_kinds))} to {', '.join(sorted(et.to_kinds))}",
-                    origin.field_lines.get("type"),
+                    origin.field_line("type"),
                 )
             self._assign_relation_id(record, seen_ids, origin)
         if self.problems:

@@ -35,9 +35,11 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 import yaml
+
+from partnergraph.graph.model.json_lines import JsonLines
 
 MAX_FILE_BYTES = 2_000_000_000  # a dataset file or source text larger than this is refused (2 GB)
 MAX_DEPTH = 64  # nesting of mappings and lists; a dataset record needs 4
@@ -75,10 +77,11 @@ class InputError(ValueError):
 
 @dataclass
 class Parsed:
-    """Data read from YAML or JSON, with the line of every mapping value and list item by path (YAML only)."""
+    """Data read from YAML or JSON, with the line of every mapping value and list item by path (for JSON a
+    JsonLines, made when first asked: its lines also know their column)."""
 
     data: Any
-    lines: dict[tuple, int]
+    lines: Mapping[tuple, int]
 
 
 def char_name(ch: str) -> str:
@@ -325,7 +328,7 @@ def _deep_line(text: str) -> int:
 
 
 def parse_json(text: str, where: str, *, shape_checked: bool = False) -> Parsed:
-    """A JSON document, bounded like YAML (no line map: errors in records are located by their path).
+    """A JSON document, bounded like YAML (its line map is made only when a line is asked for).
 
     Nesting beyond what Python's parser allows, huge integers, NaN and duplicate keys are refused here;
     the depth and integer range of every value are checked too, unless ``shape_checked``: a caller that
@@ -360,7 +363,7 @@ def parse_json(text: str, where: str, *, shape_checked: bool = False) -> Parsed:
         if exc.line is None:
             exc = InputError(where, _json_line(text, exc.message), exc.message)
         raise exc from None
-    return Parsed(data, {})
+    return Parsed(data, JsonLines(text))
 
 
 def _json_line(text: str, message: str) -> int | None:
@@ -421,7 +424,11 @@ def parse_data(text: str, where: str, *, json_format: bool | None = None, shape_
 
 def read_data(path: str | Path, *, what: str = "file", limit: int = MAX_FILE_BYTES, shape_checked: bool = False) -> Parsed:
     """Read, decode and parse a YAML or JSON file through the boundary."""
-    return parse_data(read_text(path, what=what, limit=limit), str(path), shape_checked=shape_checked)
+    text = read_text(path, what=what, limit=limit)
+    parsed = parse_data(text, str(path), shape_checked=shape_checked)
+    if isinstance(parsed.lines, JsonLines):  # keep no second copy of a large file: read again if a line is asked
+        parsed.lines = JsonLines(text, reread=lambda: read_text(path, what=what, limit=limit))
+    return parsed
 
 
 def parse_json_value(text: str, where: str, *, limit: int = 1_000_000) -> Any:

@@ -13,7 +13,8 @@ from typing import Callable
 import click
 
 from partnergraph.graph.analysis.centrality.measures import MEASURES
-from partnergraph.graph.model.i18n import t, tn
+from partnergraph.graph.model.dates import format_date
+from partnergraph.graph.model.i18n import measure_label, t, tn
 from partnergraph.graph.model.schema import UnknownKind, get_schema
 
 from .common import (
@@ -181,21 +182,32 @@ def centrality(measure, projection, top, kind, status, as_of, sample, seed, expl
     except UnknownKind as exc:
         raise UserError(f"--kind: {exc}")
     G = _graph(data, backend, neo4j_kw)
-    label = {"closeness": "Closeness: one search per node",
-             "betweenness": "Betweenness from sampled sources" if sample else
-             "Exact betweenness: one search per node (--sample K is faster)"}.get(measure, measure)
-    with progress_when_long(label) as progress:
+    with progress_when_long(_progress_label(measure, sample, lang)) as progress:
         result = rank(G, measure, projection=projection, kind=list(kind) or None, as_of=as_of, status=status, top=top or None,
                       sample=sample, seed=seed, explain=explain, lang=lang, progress=progress)
     if fmt == "json":
         emit_json(result)
         return
     if fmt == "table":
-        when = f" as of {result['as_of']}" if result["as_of"] else ""
-        echo_note(f"{measure} on the {result['graph']}{when} ({result['nodes']} nodes, {result['edges']} links); "
-                   f"{result['method']}, engine {result['engine']}")
+        echo_note(_centrality_head(result, projection, sample, seed, lang))
     echo_counted(result["counted"], fmt, lang)
     emit(result["rows"], fmt, ["rank", "name", "kind", "score", "why"])
+
+
+def _progress_label(measure: str, sample: int | None, lang: str) -> str:
+    """What the progress bar of a long measure says (only closeness and betweenness run one search per node)."""
+    if measure == "betweenness":
+        return t("progress_betweenness_sampled" if sample else "progress_betweenness_exact", lang)
+    return t("progress_closeness", lang) if measure == "closeness" else measure_label(measure, lang)
+
+
+def _centrality_head(result: dict, projection: str, sample: int | None, seed: int, lang: str) -> str:
+    """'betweenness on the actor projection (14 nodes, 19 links); exact, engine igraph', in the reader's language."""
+    when = t("centrality_as_of", lang, date=format_date(result["as_of"], lang)) if result["as_of"] else ""
+    method = t("centrality_exact", lang) if result["method"] == "exact" else t("centrality_sampled", lang, k=sample, seed=seed)
+    return t("centrality_head", lang, measure=measure_label(result["measure"], lang), when=when,
+             graph=t("centrality_on_actors" if projection == "actors" else "centrality_on_full", lang),
+             nodes=result["nodes"], edges=result["edges"], method=method, engine=result["engine"])
 
 
 # --- timeline, neighbours, structure, common --------------------------------------------

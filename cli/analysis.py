@@ -312,11 +312,11 @@ def structure(status, as_of, data, fmt, lang):
         emit([{"section": "component", **c} for c in comps] + [{"section": "broker", **b} for b in brokers], fmt,
              ["section", "component", "size", "members", "broker", "cuts off", "why"])
         return
-    click.echo(f"Actor projection: {result['actors']} actors, {result['links']} links, {len(comps)} components "
-               f"({len(result['isolated'])} isolated).")
+    click.echo(t("structure_line", lang, actors=result["actors"], links=result["links"], n=len(comps),
+                 k=len(result["isolated"])))
     emit(comps, fmt)
     click.echo()
-    click.echo("Brokers (articulation points): removing one cuts actors off.")
+    click.echo(t("brokers_head", lang))
     emit(brokers, fmt)
 
 
@@ -337,7 +337,7 @@ def common(a, b, status, as_of, data, fmt, lang):
       partnergraph common Japan ROK --status all
     """
     from partnergraph.graph.analysis.partners import NotAnActor
-    from partnergraph.graph.analysis.structure import common_partners, common_rows
+    from partnergraph.graph.analysis.structure import common_columns, common_partners, common_rows
 
     G = load(data)
     x, y = resolve(G, a), resolve(G, b)
@@ -346,10 +346,11 @@ def common(a, b, status, as_of, data, fmt, lang):
     if fmt == "json":
         emit_json(result)
         return
-    rows = common_rows(result)
+    rows = common_rows(result, lang)
     echo_counted(result["counted"], fmt, lang)
     if fmt == "table":
-        direct = "; ".join(result["shared_directly"]) or "nothing"
-        related = f" and are related directly ({'; '.join(result['related_directly'])})" if result["related_directly"] else ""
-        click.echo(f"{result['a']} and {result['b']} share {direct} directly{related}; {len(rows)} common partner(s).")
-    emit(rows, fmt, ["partner", "kind", f"with {result['a']}", f"with {result['b']}"])
+        related = t("common_related", lang, names="; ".join(result["related_directly"])) if result["related_directly"] else ""
+        shared = "; ".join(result["shared_directly"])
+        click.echo(t("common_line" if shared else "common_line_none", lang, a=result["a"], b=result["b"], shared=shared,
+                     related=related, n=len(rows)))
+    emit(rows, fmt, common_columns(result, lang))

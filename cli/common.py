@@ -252,7 +252,7 @@ def render_rows(rows: list[dict], fmt: str, columns: list[str] | None = None, *,
         writer.writerows([_csv_value(r.get(c), raw) for c in columns] for r in rows)
         return visible(buffer.getvalue()) if for_terminal else buffer.getvalue()
     if not rows:
-        return "(no rows)\n"
+        return t("no_rows", lang) + "\n"
     from partnergraph.graph.present.table import numeric_columns, text_table  # lazy: tabulate + wcwidth ~45 ms
 
     values = [[_in_words(c, r.get(c), lang) for c in columns] for r in rows]
@@ -261,10 +261,12 @@ def render_rows(rows: list[dict], fmt: str, columns: list[str] | None = None, *,
 
 
 def _in_words(column: str, value: Any, lang: str) -> Any:
-    """A table cell as the reader reads it: a status code as its label in Vietnamese (CSV and JSON keep the code)."""
-    statuses = get_schema().statuses
-    if lang == "vi" and column == "status" and isinstance(value, str) and value in statuses:
-        return statuses[value]["label_vi"]
+    """A table cell as the reader reads it: a status or kind code as its label in Vietnamese (CSV and JSON keep the code)."""
+    schema = get_schema()
+    if lang == "vi" and column == "status" and isinstance(value, str) and value in schema.statuses:
+        return schema.statuses[value]["label_vi"]
+    if lang == "vi" and column == "kind" and isinstance(value, str) and value in schema.node_kinds:
+        return schema.kind_label(value, lang)
     return value
 
 

@@ -73,7 +73,7 @@ def _kinds_phrase(G, instruments, lang: str = "en") -> str:
     return _join([_count_of_kind(c, k, lang) for k, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))], lang)
 
 
-def _listed(names: list[str], most: int) -> str:
+def listed(names: list[str], most: int) -> str:
     """The first ``most`` names, then an ellipsis when there are more."""
     return ", ".join(names[:most]) + (", …" if len(names) > most else "")
 
@@ -155,7 +155,7 @@ def why(G: nx.MultiDiGraph, node: str, measure: str, projection: str | None = No
                        actors=tn("n_actors", len(shared), lang), name=name(strongest), n=len(shared[strongest])))
     if direct:
         names = sorted(name(p) for p in direct)
-        parts.append(t("why_related", lang, actors=tn("n_actors", len(direct), lang), names=_listed(names, 3)))
+        parts.append(t("why_related", lang, actors=tn("n_actors", len(direct), lang), names=listed(names, 3)))
     base = "; ".join(parts)
     if measure in ("degree", "weighted_degree"):
         return base
@@ -166,7 +166,7 @@ def why(G: nx.MultiDiGraph, node: str, measure: str, projection: str | None = No
     a, b = sorted((a, b), key=lambda n: display_name(G.nodes[n]))
     through = []
     if via:
-        through.append(f"{_kinds_phrase(G, via, lang)} ({_listed([_short(G, x, lang) for x in via], 3)})")
+        through.append(f"{_kinds_phrase(G, via, lang)} ({listed([_short(G, x, lang) for x in via], 3)})")
     if types:
         through.append(_relations_phrase(types, lang))
     return t("why_bridges", lang, a=name(a), b=name(b), through=f" {t('and', lang)} ".join(through), base=base)
@@ -178,5 +178,5 @@ def _why_instrument(G: nx.MultiDiGraph, node: str, lang: str) -> str:
     members = sorted({display_name(G.nodes[m], lang) for m in neighbours if G.nodes[m]["family"] == "actor"})
     linked = sum(1 for m in neighbours if G.nodes[m]["family"] == "instrument")
     text = t("why_joins", lang, actors=tn("n_actors", len(members), lang))
-    text += f" ({_listed(members, 4)})" if members else ""
+    text += f" ({listed(members, 4)})" if members else ""
     return text + (t("why_and_linked", lang, linked=tn("n_linked_instruments", linked, lang)) if linked else "")

@@ -192,11 +192,12 @@ def load(data: Iterable[str], base: Iterable[str] | None = None):
     from partnergraph.graph.model.dataset import DatasetError
 
     try:
-        with progress_when_long("Checking the dataset") as progress:
+        with progress_when_long(t("validate_checking", current_lang())) as progress:
             return load_graph(data_layers(data, base), progress=progress)
     except DatasetError as exc:
-        lines = "\n".join(f"  {p}" for p in exc.problems)
-        raise UserError(f"the dataset has {len(exc.problems)} problem(s):\n{lines}\nFix them and run 'partnergraph validate'.")
+        lang = current_lang()
+        lines = "\n".join(f"  {p.in_lang(lang)}" for p in exc.problems)
+        raise UserError(f"{t('load_problems', lang, n=len(exc.problems))}\n{lines}\n{t('load_fix', lang)}")
 
 
 def resolve(G, name: str) -> str:

@@ -15,6 +15,7 @@ import click
 from partnergraph.graph.analysis.centrality.measures import MEASURES
 from partnergraph.graph.model.dates import format_date
 from partnergraph.graph.model.i18n import measure_label, t, tn
+from partnergraph.graph.model.names import display_name
 from partnergraph.graph.model.schema import UnknownKind, get_schema
 
 from .common import (
@@ -274,8 +275,8 @@ def neighbours(name, depth, status, as_of, data, fmt, lang):
     node = resolve(G, name)
     answer = neighbourhood(G, node, depth, as_of=as_of, status=status, lang=lang)
     if not answer["rows"] and as_of:
-        raise UserError(f"{G.nodes[node]['name']} has no neighbours on {as_of} counting {answer['counted']['counted']} "
-                        f"(or was not known then).")
+        raise UserError(t("no_neighbours", lang, name=display_name(G.nodes[node], lang), date=format_date(str(as_of), lang),
+                          counted=answer["counted"]["counted"]))
     if fmt == "json":
         emit_json(answer)
         return

@@ -324,7 +324,7 @@ def save(path: str | None, data: bytes | str, what: str = "") -> int:
     except OutputError as exc:
         raise UserError(str(exc))
     if path not in (None, "-"):
-        click.echo(f"Wrote {path}{' (' + what + ')' if what else ''} ({size:,} bytes).", err=True)
+        click.echo(t("saved_file", current_lang(), path=path, what=f" ({what})" if what else "", size=f"{size:,}"), err=True)
     return size
 
 

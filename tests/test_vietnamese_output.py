@@ -223,6 +223,7 @@ def test_rendered_picture_texts_are_vietnamese(tmp_path, view):
         target = tmp_path / f"{lang}.svg"
         result = CliRunner().invoke(cli, ["render", "-o", str(target), *extra, "--lang", lang])
         assert result.exit_code == 0, result.output
+        assert result.stderr.startswith("Wrote ") == (lang == "en")  # 'Wrote FILE (overview, SVG, ...)' in English only
         return "\n".join(t.text or "" for t in ET.parse(target).getroot().iter("{http://www.w3.org/2000/svg}text"))
 
     vi, en = texts("vi"), texts("en")
@@ -237,3 +238,11 @@ def test_a_refusal_of_neighbours_is_vietnamese():
     assert vi.exit_code == en.exit_code == 1
     assert english_sentences_in(en.stderr) and english_sentences_in(vi.stderr) == []
     assert ENGLISH_DAY.findall(vi.stderr) == [] and ENGLISH_DAY.findall(en.stderr)
+
+
+def test_the_report_says_what_it_draws_in_vietnamese(tmp_path):
+    for lang in ("vi", "en"):
+        result = CliRunner().invoke(cli, ["report", "-o", str(tmp_path / f"{lang}.md"), "--lang", lang])
+        assert result.exit_code == 0, result.output
+        assert (english_sentences_in(result.stderr) == []) == (lang == "vi")  # "Drawing the report's pictures…"
+        assert ("Wrote " in result.stderr) == (lang == "en")

@@ -81,7 +81,8 @@ SENTENCES = [
     ["centrality", "--measure", "betweenness", "--projection", "actors", "--as-of", "2020-01-01"],
     ["centrality", "--measure", "betweenness", "--sample", "4"], ["centrality", "--measure", "closeness", "--top", "3"],
     ["communities"], ["communities", "--status", "all"], ["common", "Republic of Korea", "Viet Nam"],
-    ["common", "European Union", "Viet Nam", "--status", "all"], ["structure"], ["neighbours", "Viet Nam", "--as-of", "2020-01-01", "--depth", "2"],
+    ["common", "European Union", "Viet Nam", "--status", "all"], ["structure"],
+    ["neighbours", "Viet Nam", "--as-of", "2020-01-01", "--depth", "2"],
     ["info"], ["validate"], ["validate", "--base", "seed"],
     ["timeline", "--from", "2019-01-01", "--to", "2019-12-31"], ["list", "all"],
 ]

@@ -49,18 +49,9 @@ def partners(G: nx.MultiDiGraph, actor: str, family: dict | None = None) -> dict
     return out
 
 
-def _english_plural(label: str) -> str:
-    """'mission or operation' -> 'missions or operations', 'policy or framework' -> 'policies or frameworks'."""
-    def plural(word: str) -> str:
-        return word[:-1] + "ies" if word.endswith("y") else word + "s"
-
-    return " or ".join(plural(part) for part in label.split(" or "))
-
-
 def _count_of_kind(n: int, kind: str, lang: str) -> str:
     """'1 agreement', '2 missions or operations'; Vietnamese nouns do not inflect: '2 phái bộ / chiến dịch'."""
-    label = get_schema().kind_label(kind, lang).lower()
-    return t("n_of_kind", lang, n=n, label=_english_plural(label) if n != 1 and lang != "vi" else label)
+    return t("n_of_kind", lang, n=n, label=get_schema().kind_label_for(kind, n, lang).lower())
 
 
 def _join(parts: list[str], lang: str) -> str:

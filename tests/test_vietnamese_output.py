@@ -1,6 +1,6 @@
 """--lang vi through the CLI: no English sentence of ours, dates in Vietnamese words at their precision.
 
-"Ours" is the English side of the catalogue (graph/present/messages.yaml): every fragment of three
+"Ours" is the English side of the catalogue (graph/model/messages.yaml): every fragment of three
 words or more between placeholders, where the Vietnamese differs. Each check is also made on the
 English output, where the fragments and month names must be found: a check that cannot fail is none.
 What only exists in English in the data (quotes, titles, names without name_vi) stays English,

@@ -126,7 +126,8 @@ def path(source, target, all_paths, k, max_hops, via, avoid, status, as_of, stri
         if a == b:
             raise UserError(f"{source!r} and {target!r} are the same node; give two different ones.")
         question = PathQuery(all_paths=all_paths, k=k, max_hops=max_hops, via=tuple(via), avoid=tuple(avoid),
-                             as_of=as_of, actors_only=actors_only, directed=directed, status=status, strict=strict)
+                             as_of=as_of, actors_only=actors_only, directed=directed, status=status, strict=strict,
+                             lang=lang)
         try:
             with neo4j_errors():
                 paths = store.shortest_paths(a, b, question)

@@ -13,7 +13,9 @@ from typing import Callable
 import click
 
 from partnergraph.graph.analysis.centrality.measures import MEASURES
-from partnergraph.graph.model.i18n import t, tn
+from partnergraph.graph.model.dates import format_date
+from partnergraph.graph.model.i18n import measure_label, t, tn
+from partnergraph.graph.model.names import display_name
 from partnergraph.graph.model.schema import UnknownKind, get_schema
 
 from .common import (
@@ -124,7 +126,8 @@ def path(source, target, all_paths, k, max_hops, via, avoid, status, as_of, stri
         if a == b:
             raise UserError(f"{source!r} and {target!r} are the same node; give two different ones.")
         question = PathQuery(all_paths=all_paths, k=k, max_hops=max_hops, via=tuple(via), avoid=tuple(avoid),
-                             as_of=as_of, actors_only=actors_only, directed=directed, status=status, strict=strict)
+                             as_of=as_of, actors_only=actors_only, directed=directed, status=status, strict=strict,
+                             lang=lang)
         try:
             with neo4j_errors():
                 paths = store.shortest_paths(a, b, question)
@@ -181,21 +184,32 @@ def centrality(measure, projection, top, kind, status, as_of, sample, seed, expl
     except UnknownKind as exc:
         raise UserError(f"--kind: {exc}")
     G = _graph(data, backend, neo4j_kw)
-    label = {"closeness": "Closeness: one search per node",
-             "betweenness": "Betweenness from sampled sources" if sample else
-             "Exact betweenness: one search per node (--sample K is faster)"}.get(measure, measure)
-    with progress_when_long(label) as progress:
+    with progress_when_long(_progress_label(measure, sample, lang)) as progress:
         result = rank(G, measure, projection=projection, kind=list(kind) or None, as_of=as_of, status=status, top=top or None,
                       sample=sample, seed=seed, explain=explain, lang=lang, progress=progress)
     if fmt == "json":
         emit_json(result)
         return
     if fmt == "table":
-        when = f" as of {result['as_of']}" if result["as_of"] else ""
-        echo_note(f"{measure} on the {result['graph']}{when} ({result['nodes']} nodes, {result['edges']} links); "
-                   f"{result['method']}, engine {result['engine']}")
+        echo_note(_centrality_head(result, projection, sample, seed, lang))
     echo_counted(result["counted"], fmt, lang)
     emit(result["rows"], fmt, ["rank", "name", "kind", "score", "why"])
+
+
+def _progress_label(measure: str, sample: int | None, lang: str) -> str:
+    """What the progress bar of a long measure says (only closeness and betweenness run one search per node)."""
+    if measure == "betweenness":
+        return t("progress_betweenness_sampled" if sample else "progress_betweenness_exact", lang)
+    return t("progress_closeness", lang) if measure == "closeness" else measure_label(measure, lang)
+
+
+def _centrality_head(result: dict, projection: str, sample: int | None, seed: int, lang: str) -> str:
+    """'betweenness on the actor projection (14 nodes, 19 links); exact, engine igraph', in the reader's language."""
+    when = t("centrality_as_of", lang, date=format_date(result["as_of"], lang)) if result["as_of"] else ""
+    method = t("centrality_exact", lang) if result["method"] == "exact" else t("centrality_sampled", lang, k=sample, seed=seed)
+    return t("centrality_head", lang, measure=measure_label(result["measure"], lang), when=when,
+             graph=t("centrality_on_actors" if projection == "actors" else "centrality_on_full", lang),
+             nodes=result["nodes"], edges=result["edges"], method=method, engine=result["engine"])
 
 
 # --- timeline, neighbours, structure, common --------------------------------------------
@@ -262,8 +276,8 @@ def neighbours(name, depth, status, as_of, data, fmt, lang):
     node = resolve(G, name)
     answer = neighbourhood(G, node, depth, as_of=as_of, status=status, lang=lang)
     if not answer["rows"] and as_of:
-        raise UserError(f"{G.nodes[node]['name']} has no neighbours on {as_of} counting {answer['counted']['counted']} "
-                        f"(or was not known then).")
+        raise UserError(t("no_neighbours", lang, name=display_name(G.nodes[node], lang), date=format_date(str(as_of), lang),
+                          counted=answer["counted"]["counted"]))
     if fmt == "json":
         emit_json(answer)
         return
@@ -300,11 +314,11 @@ def structure(status, as_of, data, fmt, lang):
         emit([{"section": "component", **c} for c in comps] + [{"section": "broker", **b} for b in brokers], fmt,
              ["section", "component", "size", "members", "broker", "cuts off", "why"])
         return
-    click.echo(f"Actor projection: {result['actors']} actors, {result['links']} links, {len(comps)} components "
-               f"({len(result['isolated'])} isolated).")
+    click.echo(t("structure_line", lang, actors=result["actors"], links=result["links"], n=len(comps),
+                 k=len(result["isolated"])))
     emit(comps, fmt)
     click.echo()
-    click.echo("Brokers (articulation points): removing one cuts actors off.")
+    click.echo(t("brokers_head", lang))
     emit(brokers, fmt)
 
 
@@ -325,7 +339,7 @@ def common(a, b, status, as_of, data, fmt, lang):
       partnergraph common Japan ROK --status all
     """
     from partnergraph.graph.analysis.partners import NotAnActor
-    from partnergraph.graph.analysis.structure import common_partners, common_rows
+    from partnergraph.graph.analysis.structure import common_columns, common_partners, common_rows
 
     G = load(data)
     x, y = resolve(G, a), resolve(G, b)
@@ -334,10 +348,11 @@ def common(a, b, status, as_of, data, fmt, lang):
     if fmt == "json":
         emit_json(result)
         return
-    rows = common_rows(result)
+    rows = common_rows(result, lang)
     echo_counted(result["counted"], fmt, lang)
     if fmt == "table":
-        direct = "; ".join(result["shared_directly"]) or "nothing"
-        related = f" and are related directly ({'; '.join(result['related_directly'])})" if result["related_directly"] else ""
-        click.echo(f"{result['a']} and {result['b']} share {direct} directly{related}; {len(rows)} common partner(s).")
-    emit(rows, fmt, ["partner", "kind", f"with {result['a']}", f"with {result['b']}"])
+        related = t("common_related", lang, names="; ".join(result["related_directly"])) if result["related_directly"] else ""
+        shared = "; ".join(result["shared_directly"])
+        click.echo(t("common_line" if shared else "common_line_none", lang, a=result["a"], b=result["b"], shared=shared,
+                     related=related, n=len(rows)))
+    emit(rows, fmt, common_columns(result, lang))

@@ -22,7 +22,8 @@ from .options import check_window, echo_counted, status_option, window_options
 @click.argument("paths", nargs=-1, type=click.Path())
 @data_option
 @format_option
-def validate(paths: tuple[str, ...], data: tuple[str, ...], fmt: str) -> None:
+@lang_option
+def validate(paths: tuple[str, ...], data: tuple[str, ...], fmt: str, lang: str) -> None:
     """Check dataset files and list every problem with its file and line.
 
     PATHS (and --data) are the files checked; --base is the dataset they extend
@@ -33,7 +34,8 @@ def validate(paths: tuple[str, ...], data: tuple[str, ...], fmt: str) -> None:
       partnergraph validate                 # the bundled seed data
       partnergraph validate my-data/ extra.yaml
       partnergraph validate mine/ --base seed   # an overlay that extends the seed
-    Exit status 0 when valid, 1 when there are problems.
+    Exit status 0 when valid, 1 when there are problems. With --lang vi the frame and the
+    common kinds of problem are in Vietnamese; the rarer ones (and the file format's own) stay English.
     """
     from partnergraph.graph.analysis.describe import dataset_summary
     from partnergraph.graph.model.build import build_graph
@@ -43,29 +45,26 @@ def validate(paths: tuple[str, ...], data: tuple[str, ...], fmt: str) -> None:
 
     checked = [*paths, *data]
     try:
-        with progress_when_long("Checking the dataset") as progress:
+        with progress_when_long(t("validate_checking", lang)) as progress:
             dataset = load_dataset(data_layers(checked), progress=progress)
     except DatasetError as exc:
         rows = [{"file": p.file, "line": p.line, "column": p.column, "where": p.where, "problem": p.message}
                 for p in exc.problems]
         if fmt == "table":
             for p in exc.problems:
-                echo(str(p), err=True)
-            click.echo(f"{len(exc.problems)} problem(s) found; nothing was loaded.", err=True)
-            if not current_base() and checked and any("dangling reference" in p.message or "unknown source" in p.message
+                echo(p.in_lang(lang), err=True)
+            click.echo(t("validate_problems", lang, n=len(exc.problems)), err=True)
+            if not current_base() and checked and any(p.key in ("problem_dangling", "problem_unknown_source")
                                                       for p in exc.problems):
-                click.echo("If these files extend the seed (or another dataset), say so: "
-                           f"partnergraph validate {' '.join(checked)} --base seed", err=True)
+                command = f"partnergraph validate {' '.join(checked)} --base seed"
+                click.echo(t("validate_extend_hint", lang, command=command), err=True)
         else:
             emit(rows, fmt)
         sys.exit(1)
     summary = dataset_summary(dataset, build_graph(dataset))
     if fmt == "table":
-        layered = f" (on base {', '.join(current_base())})" if current_base() else ""
-        click.echo(
-            f"OK{layered}: {summary['files']} file(s), {summary['sources']} sources, {summary['actors']} actors, "
-            f"{summary['instruments']} instruments, {summary['relations']} relations; every fact has evidence."
-        )
+        on_base = t("validate_on_base", lang, names=", ".join(current_base())) if current_base() else ""
+        click.echo(t("validate_ok", lang, on_base=on_base, **summary))
     else:
         emit([summary], fmt)
 
@@ -73,7 +72,8 @@ def validate(paths: tuple[str, ...], data: tuple[str, ...], fmt: str) -> None:
 @click.command()
 @data_option
 @format_option
-def info(data: tuple[str, ...], fmt: str) -> None:
+@lang_option
+def info(data: tuple[str, ...], fmt: str, lang: str) -> None:
     """Counts by kind and edge type, the sources, and the span of dates.
 
     \b
@@ -87,17 +87,34 @@ def info(data: tuple[str, ...], fmt: str) -> None:
     if fmt == "json":
         emit_json(summary)
         return
-    rows = [{"what": "nodes", "count": summary["nodes"]}, {"what": "edges", "count": summary["edges"]}]
-    rows += [{"what": f"family: {k}", "count": v} for k, v in summary["by_family"].items()]
-    rows += [{"what": f"kind: {k}", "count": v} for k, v in summary["by_kind"].items()]
-    rows += [{"what": f"edge: {k}", "count": v} for k, v in summary["by_edge_type"].items()]
-    emit(rows, fmt)
+    emit(_info_rows(summary, lang if fmt == "table" else "en"), fmt)  # CSV keeps the codes, for programs
     if fmt == "table":
-        span = summary["date_range"]
-        click.echo(f"\nDates: {span['first']} to {span['last']} ({span['without_year']} date(s) without a year)")
-        echo("Sources:")
+        span, day = summary["date_range"], _info_date(lang)
+        click.echo("\n" + t("info_dates", lang, first=day(span["first"]), last=day(span["last"]), n=span["without_year"]))
+        echo(t("info_sources", lang))
         for s in summary["sources"]:
-            echo(f"  [{s['id']}] {s['title']} — {s['publisher']}, {s['published']} ({s['language']})")
+            language = t(f"language_{s['language']}", lang) if f"language_{s['language']}" in catalogue() else s["language"]
+            echo(f"  [{s['id']}] {s['title']} — {s['publisher']}, {day(s['published'])} ({language})")
+
+
+def _info_rows(summary: dict, lang: str) -> list[dict]:
+    """info's counts as rows: codes in English (as the data spells them), labels in Vietnamese."""
+    schema = get_schema()
+    what = "what" if lang == "en" else "item"  # the header: 'what' reads as 'event' in Vietnamese (col_what)
+
+    def named(label, code):
+        return code if lang == "en" else label(code, lang)
+
+    rows = [(t("info_nodes", lang), summary["nodes"]), (t("info_edges", lang), summary["edges"])]
+    rows += [(t("info_family", lang, name=named(schema.family_label, k)), v) for k, v in summary["by_family"].items()]
+    rows += [(t("info_kind", lang, name=named(schema.kind_label, k)), v) for k, v in summary["by_kind"].items()]
+    rows += [(t("info_edge", lang, name=named(schema.edge_label, k)), v) for k, v in summary["by_edge_type"].items()]
+    return [{what: label, "count": count} for label, count in rows]
+
+
+def _info_date(lang: str):
+    """Dates as info prints them: as the data writes them in English, in Vietnamese words in Vietnamese."""
+    return (lambda d: format_date(d, lang) if d else d) if lang == "vi" else (lambda d: d)
 
 
 @click.command("list")

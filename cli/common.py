@@ -192,11 +192,12 @@ def load(data: Iterable[str], base: Iterable[str] | None = None):
     from partnergraph.graph.model.dataset import DatasetError
 
     try:
-        with progress_when_long("Checking the dataset") as progress:
+        with progress_when_long(t("validate_checking", current_lang())) as progress:
             return load_graph(data_layers(data, base), progress=progress)
     except DatasetError as exc:
-        lines = "\n".join(f"  {p}" for p in exc.problems)
-        raise UserError(f"the dataset has {len(exc.problems)} problem(s):\n{lines}\nFix them and run 'partnergraph validate'.")
+        lang = current_lang()
+        lines = "\n".join(f"  {p.in_lang(lang)}" for p in exc.problems)
+        raise UserError(f"{t('load_problems', lang, n=len(exc.problems))}\n{lines}\n{t('load_fix', lang)}")
 
 
 def resolve(G, name: str) -> str:
@@ -252,7 +253,7 @@ def render_rows(rows: list[dict], fmt: str, columns: list[str] | None = None, *,
         writer.writerows([_csv_value(r.get(c), raw) for c in columns] for r in rows)
         return visible(buffer.getvalue()) if for_terminal else buffer.getvalue()
     if not rows:
-        return "(no rows)\n"
+        return t("no_rows", lang) + "\n"
     from partnergraph.graph.present.table import numeric_columns, text_table  # lazy: tabulate + wcwidth ~45 ms
 
     values = [[_in_words(c, r.get(c), lang) for c in columns] for r in rows]
@@ -261,10 +262,12 @@ def render_rows(rows: list[dict], fmt: str, columns: list[str] | None = None, *,
 
 
 def _in_words(column: str, value: Any, lang: str) -> Any:
-    """A table cell as the reader reads it: a status code as its label in Vietnamese (CSV and JSON keep the code)."""
-    statuses = get_schema().statuses
-    if lang == "vi" and column == "status" and isinstance(value, str) and value in statuses:
-        return statuses[value]["label_vi"]
+    """A table cell as the reader reads it: a status or kind code as its label in Vietnamese (CSV and JSON keep the code)."""
+    schema = get_schema()
+    if lang == "vi" and column == "status" and isinstance(value, str) and value in schema.statuses:
+        return schema.statuses[value]["label_vi"]
+    if lang == "vi" and column == "kind" and isinstance(value, str) and value in schema.node_kinds:
+        return schema.kind_label(value, lang)
     return value
 
 
@@ -321,7 +324,7 @@ def save(path: str | None, data: bytes | str, what: str = "") -> int:
     except OutputError as exc:
         raise UserError(str(exc))
     if path not in (None, "-"):
-        click.echo(f"Wrote {path}{' (' + what + ')' if what else ''} ({size:,} bytes).", err=True)
+        click.echo(t("saved_file", current_lang(), path=path, what=f" ({what})" if what else "", size=f"{size:,}"), err=True)
     return size
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from partnergraph.graph.model.i18n import t
 from partnergraph.graph.present.options import GROUP_BY, HTML_VIEWS, LAYOUTS, SIZE_MEASURES, VIEWS
 
 from .common import UserError, data_option, lang_option, load, resolve
@@ -93,7 +94,7 @@ def render(output, view, ego, depth, path, timeline, group_by, as_of, size_by, l
         result = _write_picture(G, output, chosen, node, depth, ends, group_by, as_of, lang, size_by, layout, seed, top,
                                 dpi, {**cut, "labels": labels})
     size = f", {result['width_px']}×{result['height_px']} px" if "width_px" in result else ""
-    click.echo(f"Wrote {output} ({chosen}, {result['format'].upper()}{size}).", err=True)
+    click.echo(t("render_wrote", lang, output=output, view=chosen, format=result["format"].upper(), size=size), err=True)
 
 
 def _check_target(output: str) -> None:

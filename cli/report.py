@@ -10,6 +10,8 @@ from pathlib import Path
 
 import click
 
+from partnergraph.graph.model.i18n import t
+
 from .common import UserError, data_option, lang_option, load, save
 from .options import as_of_option, check_window, status_option, window_options
 
@@ -62,8 +64,7 @@ def report(fmt, output, status, as_of, start, end, figures, pictures, data, lang
     with tempfile.TemporaryDirectory(prefix="partnergraph-report-") as scratch:
         if pictures and fmt != "json" and (fmt == "html" or output):
             if fmt == "md" and not _is_regular_or_new(target):
-                click.echo(f"-o {output} is not a regular file: the Markdown report's pictures are left out "
-                           "(--format html embeds them).", err=True)
+                click.echo(t("report_not_regular", lang, output=output), err=True)
             else:
                 # Markdown links its pictures, so they live beside the report; HTML embeds them.
                 folder = Path(scratch) if fmt == "html" else base / f"{target.stem}_files"
@@ -85,11 +86,10 @@ def report(fmt, output, status, as_of, start, end, figures, pictures, data, lang
 
 
 def _drawn_figures(G, folder: Path, options: dict) -> dict[str, Path]:
-    from partnergraph.graph.present.i18n import t
     from partnergraph.graph.present.report_figures import report_figures
     from partnergraph.graph.present.report_scope import counted_line, rank_actors, scope
 
-    click.echo("Drawing the report's pictures…", err=True)
+    click.echo(t("report_drawing", options["lang"]), err=True)
     H, counted = scope(G, options["status"], options["as_of"], lang=options["lang"])
     rows = rank_actors(G, status=options["status"], as_of=options["as_of"], explain=0, lang=options["lang"])
     lang = options["lang"]

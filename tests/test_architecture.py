@@ -88,6 +88,8 @@ def test_every_kind_and_edge_type_has_a_style_and_a_vietnamese_label():
     for kind, spec in schema.node_kinds.items():
         assert spec.get("style"), f"kind {kind} has no style in schema.yaml"
         assert spec.get("label_vi"), f"kind {kind} has no label_vi"
+        if spec["family"] == "instrument":  # the ranking's reasons count them: '2 missions or operations'
+            assert spec.get("label_plural", spec["label"]) != spec["label"], f"kind {kind} has no label_plural"
     for name in schema.edge_types:
         assert schema.raw["edge_types"][name].get("style"), f"edge type {name} has no style"
         assert schema.edge_types[name].label_vi != schema.edge_types[name].label, f"{name}: no Vietnamese label"

@@ -68,7 +68,7 @@ def communities(G: nx.MultiDiGraph, *, status="in-place", as_of=None, seed: int 
     for number, g in enumerate(out, 1):
         g["group"] = number
     return {
-        "counted": meta, "method": f"Louvain (networkx louvain_communities, weight, resolution {resolution}, seed {seed})",
+        "counted": meta, "method": t("louvain_method", lang, resolution=resolution, seed=seed),
         "modularity": round(nx.community.modularity(P, [set(g["ids"]) for g in out], weight="weight"), 4) if P.number_of_edges() else 0.0,
         "groups": [g for g in out if g["size"] > 1],
         "isolated": [g["members"][0] for g in out if g["size"] == 1],

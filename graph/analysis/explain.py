@@ -28,22 +28,22 @@ def _name(G, node, lang="en") -> str:
     return display_name(G.nodes[node], lang)
 
 
-def _day(day: date) -> str:
-    return format_date(day.isoformat())
+def _day(day: date, lang: str = "en") -> str:
+    return format_date(day.isoformat(), lang)
 
 
 # --- explaining ------------------------------------------------------------------
 
 
 def _hop_date(G, data: dict, lang: str = "en") -> str:
-    parts = [format_date(data[f]) if f != "mentioned" else t("date_mentioned", lang, date=format_date(data[f]))
+    parts = [format_date(data[f], lang) if f != "mentioned" else t("date_mentioned", lang, date=format_date(data[f], lang))
              for f in ("start", "mentioned") if data.get(f)]
     if data.get("end"):
-        parts.append(t("date_until", lang, date=format_date(data["end"])))
+        parts.append(t("date_until", lang, date=format_date(data["end"], lang)))
     if parts:
         return ", ".join(parts)
     start = effective_start(G, data)
-    return t("date_reported", lang, date=_day(start)) if start else t("date_none", lang)
+    return t("date_reported", lang, date=_day(start, lang)) if start else t("date_none", lang)
 
 
 def status_label(status: str | None, lang: str = "en") -> str | None:
@@ -154,7 +154,7 @@ def explain_path(G: nx.MultiDiGraph, path, lang: str = "en", as_of: date | None 
     flags = [f"{h['text']}: {h['flag']}" for h in hops if h["flag"]]
     sentence = _sentence(first, last, middle, len(hops), weak, lang)
     if flags:
-        sentence += " " + tn("links_not_attested", len(flags), lang, date=_day(day))
+        sentence += " " + tn("links_not_attested", len(flags), lang, date=_day(day, lang))
     return {
         "source_id": path.nodes[0], "target_id": path.nodes[-1], "source": first, "target": last,
         "length": len(path.edges), "nodes": list(path.nodes), "edges": list(path.edges),
@@ -169,7 +169,7 @@ def _time_flag(G, items: list[dict], day: date, lang: str) -> tuple[str, str | N
     if not pending:
         return "known", None
     first = max((st.attested for _, st in pending if st.attested), default=None)
-    text = t("not_attested_before", lang, date=_day(first)) if first else t("no_usable_date", lang)
+    text = t("not_attested_before", lang, date=_day(first, lang)) if first else t("no_usable_date", lang)
     notes = list(dict.fromkeys(a["date_note"] for a in items if a.get("date_note")))
     if notes:
         text += t("data_notes", lang, notes=" ".join(notes))

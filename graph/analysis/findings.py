@@ -65,7 +65,7 @@ def rank_actors(G: nx.MultiDiGraph, *, status="in-place", as_of=None, top: int |
     for rank, a in enumerate(order[:top] if top else order, 1):
         rows.append({"rank": rank, "id": a, "name": display_name(H.nodes[a], lang), "kind": H.nodes[a]["kind"],
                      "partners": P.degree(a), "weight": int(P.degree(a, weight="weight")), "sources": len(sources[a]),
-                     "why": why(H, a, "betweenness", "actors", family) if rank <= explain else ""})
+                     "why": why(H, a, "betweenness", "actors", family, lang) if rank <= explain else ""})
     return rows
 
 

@@ -52,6 +52,7 @@ from partnergraph.graph.analysis.explain import _day, _name, _tentative, explain
 from partnergraph.graph.analysis.filters import IN_PLACE, StatusFilter, counted, parse_status, tie_status
 from partnergraph.graph.analysis.projection import actor_projection
 from partnergraph.graph.model.dates import as_date
+from partnergraph.graph.model.i18n import t
 from partnergraph.graph.model.names import resolve
 from partnergraph.graph.model.schema import get_schema
 from partnergraph.graph.model.timeslice import (
@@ -215,6 +216,7 @@ def find_paths(
     status: "str | StatusFilter" = IN_PLACE,
     actors_only: bool = False,
     directed: bool = False,
+    lang: str = "en",
 ) -> list[Path]:
     """Shortest path(s) from ``source`` to ``target`` (node ids).
 
@@ -232,17 +234,17 @@ def find_paths(
     filters = parse_filters(G, via, avoid)
     f = parse_status(status)
     if actors_only:
-        return _projection_paths(G, source, target, filters, day, strict, f, all_paths, k, max_hops)
+        return _projection_paths(G, source, target, filters, day, strict, f, all_paths, k, max_hops, lang)
     for end in (source, target):
         if day and node_standing(G, end, day).state not in (("known",) if strict else ("known", NOT_ATTESTED)):
-            raise NoPath(f"{_name(G, end)} is not known on {_day(day)}", _absent(G, [end], day))
+            raise NoPath(t("nopath_unknown", lang, name=_name(G, end, lang), date=_day(day, lang)), _absent(G, [end], day, lang))
     H = _search_view(G, (source, target), filters, directed, day, f, strict)
     if not (filters or day or k) and G.number_of_nodes() > FAST_NODES and _igraph_available():
         node_paths = _igraph_node_paths(G, source, target, all_paths, max_hops, directed, f)
     else:
         node_paths = _node_paths(H, source, target, all_paths, k, max_hops)
     if not node_paths:
-        raise _no_path(G, source, target, day, strict, f, filters, max_hops, directed)
+        raise _no_path(G, source, target, day, strict, f, filters, max_hops, directed, lang)
     paths = sorted((Path(p, _hop_keys(G, H, p, directed), day, f) for p in node_paths), key=lambda p: path_strength(G, p, day))
     return paths if all_paths else paths[: k or 1]
 
@@ -351,11 +353,10 @@ def _node_paths(H, source, target, all_paths, k, max_hops) -> list[list[str]]:
     return found
 
 
-def _projection_paths(G, source, target, filters, day, strict, status, all_paths, k, max_hops) -> list[Path]:
+def _projection_paths(G, source, target, filters, day, strict, status, all_paths, k, max_hops, lang="en") -> list[Path]:
     for end in (source, target):
         if G.nodes[end].get("family") != "actor":
-            raise NoPath(f"a search on the actor projection needs two actors; {_name(G, end)} is an instrument "
-                         f"({G.nodes[end]['kind']})")
+            raise NoPath(t("nopath_needs_actors", lang, name=_name(G, end, lang), kind=G.nodes[end]["kind"]))
     base = counted(G, status)
     base = slice_as_of(base, day, include_unattested=not strict) if day else base
     P = actor_projection(base, instrument_filter=filters)
@@ -363,9 +364,9 @@ def _projection_paths(G, source, target, filters, day, strict, status, all_paths
     P = P.subgraph(keep)
     node_paths = _node_paths(P, source, target, all_paths, k, max_hops) if source in P and target in P else []
     if not node_paths:
-        why = f" on {_day(day)}" if day else ""
-        raise NoPath(f"{_name(G, source)} and {_name(G, target)} share no chain of instruments or direct relations{why} "
-                     f"counting {status.describe()}")
+        why = t("nopath_on", lang, date=_day(day, lang)) if day else ""
+        raise NoPath(t("nopath_no_chain", lang, a=_name(G, source, lang), b=_name(G, target, lang), on=why,
+                       counted=status.describe(lang)))
 
     def hop(u, v):
         data = P.edges[u, v]
@@ -378,35 +379,33 @@ def _projection_paths(G, source, target, filters, day, strict, status, all_paths
     return paths if all_paths else paths[: k or 1]
 
 
-def _absent(G, items, day) -> list[str]:
+def _absent(G, items, day, lang="en") -> list[str]:
     lines = []
     for row in why_absent(G, items, day):
         item = row["item"]
-        what = _name(G, item) if not isinstance(item, tuple) else (
-            f"{_name(G, item[0])} —{get_schema().edge_label(G.edges[item]['type'])}→ {_name(G, item[1])}")
+        what = _name(G, item, lang) if not isinstance(item, tuple) else (
+            f"{_name(G, item[0], lang)} —{get_schema().edge_label(G.edges[item]['type'], lang)}→ {_name(G, item[1], lang)}")
         if row["state"] == NOT_ATTESTED:
-            line = f"{what}: not attested before {_day(row['attested'])}" if row["attested"] else f"{what}: no usable date"
-            if row["date_note"]:
-                line += f"; the data notes: {row['date_note']}"
-            lines.append(line)
+            why = t("not_attested_before", lang, date=_day(row["attested"], lang)) if row["attested"] else t("no_usable_date", lang)
+            lines.append(f"{what}: {why}" + (t("data_notes", lang, notes=row["date_note"]) if row["date_note"] else ""))
         elif row["known_start"] and row["known_start"] > day:
-            lines.append(f"{what}: only from {_day(row['known_start'])}")
+            lines.append(f"{what}: {t('nopath_only_from', lang, date=_day(row['known_start'], lang))}")
         elif row["until"] and row["until"] < day:
-            lines.append(f"{what}: ended {_day(row['until'])}")
+            lines.append(f"{what}: {t('nopath_ended', lang, date=_day(row['until'], lang))}")
         else:
-            lines.append(f"{what}: no usable date")
+            lines.append(f"{what}: {t('no_usable_date', lang)}")
     return lines
 
 
-def _no_path(G, source, target, day, strict, status, filters, max_hops, directed) -> NoPath:
-    where = (f" known on {_day(day)}" if strict else f" on {_day(day)}") if day else ""
-    message = f"no path between {_name(G, source)} and {_name(G, target)}{where}"
+def _no_path(G, source, target, day, strict, status, filters, max_hops, directed, lang="en") -> NoPath:
+    where = t("nopath_known_on" if strict else "nopath_on", lang, date=_day(day, lang)) if day else ""
+    message = t("nopath_between", lang, a=_name(G, source, lang), b=_name(G, target, lang), on=where)
     if not status.everything:
-        message += f" counting {status.describe()}"
+        message += t("nopath_counting", lang, counted=status.describe(lang))
     if filters:
-        message += " with these via/avoid filters"
+        message += t("nopath_filters", lang)
     if directed:
-        message += " following edge directions"
+        message += t("nopath_directed", lang)
     reasons = []
     ref = None
     if day or max_hops is not None or not status.everything:
@@ -420,21 +419,21 @@ def _no_path(G, source, target, day, strict, status, filters, max_hops, directed
             except NoPath:
                 ref = None
     if ref is not None and max_hops is not None and len(ref) > max_hops:
-        reasons.append(f"the shortest path has {len(ref)} hops (more than the {max_hops} allowed)")
+        reasons.append(t("nopath_too_long", lang, n=len(ref), max=max_hops))
     if ref is not None:
         edges = [_edge_tuple(G, u, v, k) for u, v, k in zip(ref.nodes, ref.nodes[1:], ref.edges)]
-        uncounted = [f"{_name(G, u)} —{get_schema().edge_label(G.edges[u, v, k]['type'])}→ {_name(G, v)}: "
-                     f"{status_label(tie_status(G, u, v, G.edges[u, v, k]))} (not counted)"
+        uncounted = [f"{_name(G, u, lang)} —{get_schema().edge_label(G.edges[u, v, k]['type'], lang)}→ {_name(G, v, lang)}: "
+                     + t("nopath_not_counted", lang, status=status_label(tie_status(G, u, v, G.edges[u, v, k]), lang))
                      for u, v, k in edges if not status.keeps(tie_status(G, u, v, G.edges[u, v, k]))]
         if uncounted:
-            reasons.append("counting every status there is a path, through:")
+            reasons.append(t("nopath_every_status", lang))
             reasons += [f"  {line}" for line in uncounted]
         if day:
             missing_nodes = {r["item"] for r in why_absent(G, ref.nodes, day)}
             items = ref.nodes + [e for e in edges if not {e[0], e[1]} & missing_nodes]
-            lines = _absent(G, items, day)
+            lines = _absent(G, items, day, lang)
             if lines:
-                reasons.append("on the shortest path without a date" + (" (only facts known by then count):" if strict else ":"))
+                reasons.append(t("nopath_undated_strict" if strict else "nopath_undated", lang))
                 reasons += [f"  {line}" for line in lines]
     return NoPath(message, reasons)
 

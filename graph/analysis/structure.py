@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import networkx as nx
 
+from partnergraph.graph.analysis.centrality.explanations import listed
 from partnergraph.graph.analysis.filters import scope, tie_status
 from partnergraph.graph.analysis.partners import partner_ties, require_actor
 from partnergraph.graph.analysis.paths import edge_rank
 from partnergraph.graph.analysis.projection import actor_projection
+from partnergraph.graph.model.i18n import t
 from partnergraph.graph.model.names import display_name
 from partnergraph.graph.model.schema import get_schema
 
@@ -86,9 +88,8 @@ def brokers(G: nx.MultiDiGraph, P: nx.Graph, lang: str = "en") -> list[dict]:
         rows.append({
             "id": v, "name": display_name(G.nodes[v], lang), "pieces": len(pieces),
             "cut_off": cut,
-            "why": f"without {display_name(G.nodes[v], lang)}, its component splits into {len(pieces)} parts; "
-                   f"{', '.join(cut[:6])}{', …' if len(cut) > 6 else ''} would lose every chain to "
-                   f"{', '.join(display_name(G.nodes[n], lang) for n in pieces[0][:3])}{', …' if len(pieces[0]) > 3 else ''}",
+            "why": t("broker_why", lang, name=display_name(G.nodes[v], lang), n=len(pieces), cut=listed(cut, 6),
+                     rest=listed([display_name(G.nodes[n], lang) for n in pieces[0]], 3)),
         })
     return sorted(rows, key=lambda r: (-len(r["cut_off"]), r["name"]))
 
@@ -150,7 +151,12 @@ def common_partners(G: nx.MultiDiGraph, a: str, b: str, *, as_of=None, status="i
             "related_directly": names([i for i in pa.get(b, []) if i.startswith("relation:")])}
 
 
-def common_rows(result: dict) -> list[dict]:
+def common_columns(result: dict, lang: str = "en") -> list[str]:
+    """The columns of :func:`common_rows`: partner, kind, then 'with A' and 'with B' in the reader's language."""
+    return ["partner", "kind", t("with_actor", lang, name=result["a"]), t("with_actor", lang, name=result["b"])]
+
+
+def common_rows(result: dict, lang: str = "en") -> list[dict]:
     """Flat rows of :func:`common_partners` for a table or CSV: the partner, its kind, its ties with each actor."""
-    a, b = f"with {result['a']}", f"with {result['b']}"
+    a, b = common_columns(result, lang)[2:]
     return [{"partner": p["name"], "kind": p["kind"], a: p["with_a_names"], b: p["with_b_names"]} for p in result["partners"]]

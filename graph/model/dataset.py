@@ -27,6 +27,7 @@ import fastjsonschema  # imported here: only loading needs it
 
 from partnergraph.graph.model.dates import DateError, parse_date
 from partnergraph.graph.model.fileschema import dataset_json_schema
+from partnergraph.graph.model.i18n import t
 from partnergraph.graph.model.inputs import INT_RANGE, InputError, check_value, read_data, read_text
 from partnergraph.graph.model.schema import Schema, get_schema
 
@@ -47,15 +48,22 @@ class Problem:
     line: int | None  # JSON files: a Position, which also knows the column
     where: str
     message: str
+    key: str = ""  # the catalogue's message key, when the problem is a common kind said in both languages
+    fields: tuple = ()  # its (name, value) pairs
 
     @property
     def column(self) -> int | None:
         return getattr(self.line, "column", None)
 
     def __str__(self) -> str:
+        return self.in_lang("en")
+
+    def in_lang(self, lang: str) -> str:
+        """'file:line: where: message', the message in ``lang`` when the catalogue has its kind (else English)."""
+        message = t(self.key, lang, **dict(self.fields)) if self.key else self.message
         place = f"{self.file}:{self.line}" if self.line else self.file
         place += f":{self.column}" if self.column else ""
-        return f"{place}: {self.where}: {self.message}" if self.where else f"{place}: {self.message}"
+        return f"{place}: {self.where}: {message}" if self.where else f"{place}: {message}"
 
 
 class DatasetError(Exception):
@@ -186,6 +194,11 @@ class _Validator:
     def problem(self, origin: Origin, message: str, field_line: int | None = None) -> None:
         self.problems.append(Problem(origin.file, field_line or origin.line, origin.where, message))
 
+    def said(self, origin: Origin, key: str, field_line: int | None = None, **fields) -> None:
+        """A problem of a common kind, worded by the catalogue (``key``) so that validate can say it in Vietnamese."""
+        self.problems.append(Problem(origin.file, field_line or origin.line, origin.where, t(key, "en", **fields), key,
+                                     tuple(fields.items())))
+
     def add_file(self, path: Path, progress=None) -> None:
         """Read and check one file; ``progress(records_checked, records_in_file)`` every few thousand records."""
         data, lines = _read(path, self.problems)
@@ -249,7 +262,7 @@ class _Validator:
         else:
             if record["id"] in self.dataset.nodes:
                 first = self.origins[id(self.dataset.nodes[record["id"]])]
-                self.problem(origin, f"duplicate id {record['id']!r}, first defined at {first.file}:{first.line}; ids must be unique")
+                self.said(origin, "problem_duplicate_id", id=repr(record["id"]), first=f"{first.file}:{first.line}")
                 return
             record["family"] = "actor" if section == "actors" else "instrument"
             self.origins[id(record)] = origin
@@ -291,7 +304,7 @@ class _Validator:
 
     def _add_source(self, path: Path, record: dict, origin: Origin) -> None:
         if record["id"] in self.dataset.sources:
-            self.problem(origin, f"duplicate source id {record['id']!r}; ids must be unique")
+            self.said(origin, "problem_duplicate_source", id=repr(record["id"]))
             return
         try:
             parse_date(record["published"])
@@ -330,7 +343,7 @@ class _Validator:
                 except DateError as exc:
                     self.problem(origin, f"counts/{i}/as_of: {exc}", _line(lines, path + ("counts", i, "as_of")))
         if "start" in parsed and "end" in parsed and parsed["start"].sort_key() > parsed["end"].sort_key():
-            self.problem(origin, f"end {record['end']!r} is before start {record['start']!r}")
+            self.said(origin, "problem_end_before_start", end=repr(record["end"]), start=repr(record["start"]))
 
     def finish(self) -> Dataset:
         nodes = self.dataset.nodes
@@ -344,8 +357,7 @@ class _Validator:
             self._check_evidence(record, record["evidence"])
             missing = [end for end in ("from", "to") if record[end] not in nodes]
             for end in missing:
-                self.problem(origin, f"{end}: no actor or instrument has id {record[end]!r} (dangling reference); add it or fix the id",
-                             origin.field_line(end))
+                self.said(origin, "problem_dangling", origin.field_line(end), end=end, id=repr(record[end]))
             if missing:
                 continue
             from_kind, to_kind = nodes[record["from"]]["kind"], nodes[record["to"]]["kind"]
@@ -367,7 +379,7 @@ class _Validator:
         rid = record.get("id") or f"{record['from']}--{record['type']}--{record['to']}"
         if rid in seen:
             if explicit:
-                self.problem(origin, f"duplicate relation id {rid!r}; ids must be unique")
+                self.said(origin, "problem_duplicate_relation", id=repr(rid))
                 return
             seen[rid] += 1
             rid = f"{rid}--{seen[rid]}"
@@ -379,11 +391,11 @@ class _Validator:
         for item in evidence:
             source = item["source"]
             if source not in self.dataset.sources:
-                self.problem(origin, f"evidence names unknown source {source!r}; add it to a sources list or fix the id")
+                self.said(origin, "problem_unknown_source", source=repr(source))
                 continue
             text = self.source_texts.get(source)
             if text is not None and _squash(item["quote"]) not in _squash(text):
-                self.problem(origin, f"evidence quote not found in the text of source {source!r}: {item['quote'][:60]!r}")
+                self.said(origin, "problem_quote_not_found", source=repr(source), quote=repr(item["quote"][:60]))
 
 
 def _squash(text: str) -> str:

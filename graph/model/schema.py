@@ -124,6 +124,11 @@ class Schema:
     def kind_label(self, kind: str, lang: str = "en") -> str:
         return _label(self.node_kinds, kind, lang)
 
+    def kind_label_for(self, kind: str, n: int, lang: str = "en") -> str:
+        """The label of ``n`` nodes of a kind: English uses ``label_plural`` (schema.yaml) when n is not 1."""
+        plural = self.node_kinds.get(kind, {}).get("label_plural")
+        return plural if plural and n != 1 and lang != "vi" else self.kind_label(kind, lang)
+
     def edge_label(self, edge_type: str, lang: str = "en") -> str:
         et = self.edge_types.get(edge_type)
         if et is None:

@@ -71,6 +71,7 @@ class PathQuery:
     directed: bool = False
     status: Any = None  # a StatusFilter (graph/analysis/filters.py); None: ties in place
     strict: bool = False  # with as_of: known facts only (not also those only not attested yet)
+    lang: str = "en"  # the language of a refusal's words (NoPath); the answer itself is the same
     extra: dict[str, Any] = field(default_factory=dict)
 
 

@@ -79,4 +79,5 @@ def search_paths(G: nx.MultiDiGraph, source: str, target: str, query: PathQuery)
         G, source, target, all_paths=query.all_paths, k=query.k, max_hops=query.max_hops,
         via=list(query.via), avoid=list(query.avoid), as_of=query.as_of, actors_only=query.actors_only,
         directed=query.directed, status=query.status if query.status is not None else "in-place", strict=query.strict,
+        lang=query.lang,
     )

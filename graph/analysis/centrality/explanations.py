@@ -12,6 +12,7 @@ from collections import Counter
 
 import networkx as nx
 
+from partnergraph.graph.model.i18n import t, tn
 from partnergraph.graph.model.names import display_name
 from partnergraph.graph.model.schema import get_schema
 
@@ -48,26 +49,24 @@ def partners(G: nx.MultiDiGraph, actor: str, family: dict | None = None) -> dict
     return out
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+def _count_of_kind(n: int, kind: str, lang: str) -> str:
+    """'1 agreement', '2 missions or operations'; Vietnamese nouns do not inflect: '2 phái bộ / chiến dịch'."""
+    return t("n_of_kind", lang, n=n, label=get_schema().kind_label_for(kind, n, lang).lower())
 
 
-def _plural_label(n: int, label: str) -> str:
-    """'1 agreement', '2 missions or operations', '2 policies or frameworks'."""
-    if n == 1:
-        return f"1 {label}"
-
-    def plural(word: str) -> str:
-        return word[:-1] + "ies" if word.endswith("y") else word + "s"
-
-    return f"{n} " + " or ".join(plural(part) for part in label.split(" or "))
+def _join(parts: list[str], lang: str) -> str:
+    """'a', 'a and b', 'a, b and c' (in the reader's language)."""
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + f" {t('and', lang)} " + parts[-1]
 
 
-def _kinds_phrase(G, instruments) -> str:
-    schema = get_schema()
+def _kinds_phrase(G, instruments, lang: str = "en") -> str:
     counts = Counter(G.nodes[i]["kind"] for i in instruments)
-    parts = [_plural_label(c, schema.kind_label(k).lower()) for k, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return _join([_count_of_kind(c, k, lang) for k, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))], lang)
+
+
+def listed(names: list[str], most: int) -> str:
+    """The first ``most`` names, then an ellipsis when there are more."""
+    return ", ".join(names[:most]) + (", …" if len(names) > most else "")
 
 
 def related(G: nx.MultiDiGraph, actor: str, family: dict | None = None) -> dict[str, set[str]]:
@@ -118,53 +117,57 @@ def best_bridge(G: nx.MultiDiGraph, actor: str, shared: dict[str, set[str]] | No
     return best
 
 
-def _relations_phrase(types) -> str:
-    label = get_schema().edge_label
-    words = ", ".join(label(t) for t in sorted(types))
-    return f"{'a direct relation' if len(types) == 1 else 'direct relations'} ({words})"
+def _relations_phrase(types, lang: str = "en") -> str:
+    labels = ", ".join(get_schema().edge_label(x, lang) for x in sorted(types))
+    return tn("why_direct_relations", len(types), lang, labels=labels)
 
 
-def why(G: nx.MultiDiGraph, node: str, measure: str, projection: str | None = None, family: dict | None = None) -> str:
+def why(G: nx.MultiDiGraph, node: str, measure: str, projection: str | None = None, family: dict | None = None,
+        lang: str = "en") -> str:
     """One sentence, from the data, saying why ``node`` scores as it does (``family``: see :func:`families`)."""
-    attrs = G.nodes[node]
-    if attrs.get("family") == "instrument":
-        members = sorted({display_name(G.nodes[m]) for m in nx.all_neighbors(G, node) if G.nodes[m]["family"] == "actor"})
-        linked = sum(1 for m in set(nx.all_neighbors(G, node)) if G.nodes[m]["family"] == "instrument")
-        text = f"joins {_plural(len(members), 'actor')}"
-        text += f" ({', '.join(members[:4])}{', …' if len(members) > 4 else ''})" if members else ""
-        return text + (f" and {_plural(linked, 'linked instrument')}" if linked else "")
+    def name(n) -> str:
+        return display_name(G.nodes[n], lang)
+
+    if G.nodes[node].get("family") == "instrument":
+        return _why_instrument(G, node, lang)
     if measure in ("degree", "weighted_degree") and projection != "actors":
         types = Counter(d["type"] for *_, d in list(G.out_edges(node, data=True)) + list(G.in_edges(node, data=True)))
         label = get_schema().edge_label
-        return f"{_plural(sum(types.values()), 'relation')}: " + ", ".join(
-            f"{label(t)} ×{c}" for t, c in sorted(types.items(), key=lambda kv: (-kv[1], kv[0])))
+        return f"{tn('n_relations', sum(types.values()), lang)}: " + ", ".join(
+            f"{label(x, lang)} ×{c}" for x, c in sorted(types.items(), key=lambda kv: (-kv[1], kv[0])))
     shared = partners(G, node, family)
     direct = related(G, node, family) if projection == "actors" else {}
     if not shared and not direct:
-        return "shares no instrument with another actor and has no direct relation to one"
+        return t("why_alone", lang)
     parts = []
     if shared:
-        total = len(set().union(*shared.values()))
         strongest = max(shared, key=lambda p: (len(shared[p]), p))
-        parts.append(f"shares {_plural(total, 'instrument')} with {_plural(len(shared), 'actor')}; "
-                     f"most with {display_name(G.nodes[strongest])} ({len(shared[strongest])})")
+        parts.append(t("why_shares", lang, instruments=tn("n_instruments", len(set().union(*shared.values())), lang),
+                       actors=tn("n_actors", len(shared), lang), name=name(strongest), n=len(shared[strongest])))
     if direct:
-        names = sorted(display_name(G.nodes[p]) for p in direct)
-        parts.append(f"related directly to {_plural(len(direct), 'actor')} "
-                     f"({', '.join(names[:3])}{', …' if len(names) > 3 else ''})")
+        names = sorted(name(p) for p in direct)
+        parts.append(t("why_related", lang, actors=tn("n_actors", len(direct), lang), names=listed(names, 3)))
     base = "; ".join(parts)
     if measure in ("degree", "weighted_degree"):
         return base
     bridge = best_bridge(G, node, shared, family, direct)
     if bridge is None:
-        return base + "; its partners are also linked to each other"
+        return base + t("why_partners_linked", lang)
     a, b, via, types = bridge
     a, b = sorted((a, b), key=lambda n: display_name(G.nodes[n]))
     through = []
     if via:
-        names = ", ".join(_short(G, x) for x in via[:3]) + (", …" if len(via) > 3 else "")
-        through.append(f"{_kinds_phrase(G, via)} ({names})")
+        through.append(f"{_kinds_phrase(G, via, lang)} ({listed([_short(G, x, lang) for x in via], 3)})")
     if types:
-        through.append(_relations_phrase(types))
-    return (f"bridges {display_name(G.nodes[a])} and {display_name(G.nodes[b])} (no direct link) "
-            f"through {' and '.join(through)}; {base}")
+        through.append(_relations_phrase(types, lang))
+    return t("why_bridges", lang, a=name(a), b=name(b), through=f" {t('and', lang)} ".join(through), base=base)
+
+
+def _why_instrument(G: nx.MultiDiGraph, node: str, lang: str) -> str:
+    """'joins 3 actors (A, B, C) and 1 linked instrument'."""
+    neighbours = set(nx.all_neighbors(G, node))
+    members = sorted({display_name(G.nodes[m], lang) for m in neighbours if G.nodes[m]["family"] == "actor"})
+    linked = sum(1 for m in neighbours if G.nodes[m]["family"] == "instrument")
+    text = t("why_joins", lang, actors=tn("n_actors", len(members), lang))
+    text += f" ({listed(members, 4)})" if members else ""
+    return text + (t("why_and_linked", lang, linked=tn("n_linked_instruments", linked, lang)) if linked else "")

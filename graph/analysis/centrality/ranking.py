@@ -76,7 +76,7 @@ def _ranked(H, U, values, measure, projection, kinds, as_of, top, sample, seed, 
         rows.append({
             "rank": rank, "id": node, "name": display_name(attrs, lang), "kind": attrs["kind"],
             "score": round(float(values[node]), 6),
-            "why": why(H, node, measure, projection, family) if rank <= explain else "",
+            "why": why(H, node, measure, projection, family, lang) if rank <= explain else "",
         })
     return {
         "measure": measure,

@@ -10,6 +10,8 @@ from __future__ import annotations
 import networkx as nx
 
 from partnergraph.graph.analysis.paths import NoPath, Path
+from partnergraph.graph.model.i18n import t
+from partnergraph.graph.model.names import display_name
 from partnergraph.graph.stores.base import PathQuery, native_path_query
 from partnergraph.graph.stores.memory import search_paths
 from partnergraph.graph.stores.neo4j.connection import Neo4jConnection, Neo4jSettings, connect
@@ -88,9 +90,10 @@ class Neo4jStore:
         paths = neo4j_shortest_paths(self.connection, source, target, all_paths=query.all_paths,
                                      max_hops=query.max_hops, directed=query.directed)
         if not paths:
-            names = [(self.node(n) or {}).get("name", n) for n in (source, target)]
-            raise NoPath(f"no path between {names[0]} and {names[1]} in Neo4j"
-                         + (f" within {query.max_hops} hops" if query.max_hops else ""))
+            a, b = (display_name(attrs, query.lang) if attrs and attrs.get("name") else n
+                    for n, attrs in ((n, self.node(n)) for n in (source, target)))
+            within = t("nopath_within", query.lang, n=query.max_hops) if query.max_hops else ""
+            raise NoPath(t("nopath_neo4j", query.lang, a=a, b=b, within=within))
         return paths
 
     def cypher(self, query: str, params: dict | None = None, *, write: bool = False,

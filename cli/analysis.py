@@ -8,8 +8,6 @@ import time, so `partnergraph path` starts fast. The options every analysis shar
 
 from __future__ import annotations
 
-from typing import Callable
-
 import click
 
 from partnergraph.graph.analysis.centrality.measures import MEASURES
@@ -24,7 +22,7 @@ from .common import (
 )
 from .neo4j_options import backend_option, neo4j_errors, settings_from_options
 from .options import (
-    as_of_option, check_window, echo_counted, status_option, strict_needs_as_of, strict_option, window_options,
+    as_of_option, check_window, echo_counted, emit_counted, status_option, strict_needs_as_of, strict_option, window_options,
 )
 
 
@@ -345,14 +343,9 @@ def common(a, b, status, as_of, data, fmt, lang):
     x, y = resolve(G, a), resolve(G, b)
     with refusals((NotAnActor, "{exc}; 'common' compares two actors.")):
         result = common_partners(G, x, y, as_of=as_of, status=status, lang=lang)
-    if fmt == "json":
-        emit_json(result)
-        return
     rows = common_rows(result, lang)
-    echo_counted(result["counted"], fmt, lang)
-    if fmt == "table":
-        related = t("common_related", lang, names="; ".join(result["related_directly"])) if result["related_directly"] else ""
-        shared = "; ".join(result["shared_directly"])
-        click.echo(t("common_line" if shared else "common_line_none", lang, a=result["a"], b=result["b"], shared=shared,
-                     related=related, n=len(rows)))
-    emit(rows, fmt, common_columns(result, lang))
+    related = t("common_related", lang, names="; ".join(result["related_directly"])) if result["related_directly"] else ""
+    shared = "; ".join(result["shared_directly"])
+    summary = t("common_line" if shared else "common_line_none", lang, a=result["a"], b=result["b"], shared=shared,
+                related=related, n=len(rows))
+    emit_counted(result, fmt, lang, rows, common_columns(result, lang), summary)

@@ -10,7 +10,7 @@ from typing import Callable
 
 import click
 
-from .common import UserError, echo_note
+from .common import UserError, echo_note, emit, emit_json
 
 STATUS_HELP = ("Which ties count: in-place (default: signed, in force, ongoing, held, completed, or no status stated), "
                "all, tentative, or a comma list of statuses (sought,proposed; in-place,sought).")
@@ -104,3 +104,14 @@ def echo_counted(meta: dict, fmt: str, lang: str = "en") -> None:
 
     if fmt in ("table", "csv"):
         echo_note(counted_line(meta, lang), err=fmt == "csv")
+
+
+def emit_counted(result: dict, fmt: str, lang: str, rows: list, columns: list, summary: str = "") -> None:
+    """An analysis answer: JSON whole, else what was counted, the ``summary`` line above a table, and the rows."""
+    if fmt == "json":
+        emit_json(result)
+        return
+    echo_counted(result["counted"], fmt, lang)
+    if fmt == "table" and summary:
+        click.echo(summary)
+    emit(rows, fmt, columns)

@@ -8,7 +8,8 @@ from partnergraph.graph.model.i18n import t
 from partnergraph.graph.model.schema import get_schema
 
 from .common import data_option, echo_note, emit, emit_json, format_option, lang_option, load, refusals, resolve
-from .options import as_of_option, echo_counted, status_option, strict_needs_as_of, strict_option
+from .options import as_of_option, echo_counted, emit_counted, status_option, strict_needs_as_of, strict_option
+
 
 @click.command()
 @click.argument("name")
@@ -84,12 +85,7 @@ def communities(status, as_of, seed, resolution, data, fmt, lang):
     from partnergraph.graph.analysis.communities import communities as groups, community_rows
 
     result = groups(load(data), status=status, as_of=as_of, seed=seed, resolution=resolution, lang=lang)
-    if fmt == "json":
-        emit_json(result)
-        return
     rows = community_rows(result, lang)
-    echo_counted(result["counted"], fmt, lang)
-    if fmt == "table":
-        click.echo(t("groups_line", lang, method=result["method"], q=result["modularity"], n=len(rows),
-                     k=len(result["isolated"]), names=", ".join(result["isolated"]) or t("none", lang)))
-    emit(rows, fmt, ["group", "size", "members", t("held_together_by", lang)])
+    summary = t("groups_line", lang, method=result["method"], q=result["modularity"], n=len(rows),
+                k=len(result["isolated"]), names=", ".join(result["isolated"]) or t("none", lang))
+    emit_counted(result, fmt, lang, rows, ["group", "size", "members", t("held_together_by", lang)], summary)

@@ -25,6 +25,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from partnergraph.cli.main import cli
+from partnergraph.graph.model.schema import get_schema
 
 LETTERS = "abcxyzABCđĐăâêôơưáàảãạấầẩẫậắằặéèẹếềểễệíìịóòỏõọốồổộớờởợúùủũụứừửữựýỳỷỹỵ中文"
 MARKS = ["", "", "", "\u0301", "\u0300", "\u0309", "\u0303", "\u0323"]  # combining acute, grave, hook, tilde, dot
@@ -92,8 +93,19 @@ def test_seed_tables_fit_the_width_and_show_what_csv_has(command, width):
     table = run(*command, "--width", str(width))
     rows = list(csv.reader(io.StringIO(run(*command, "--format", "csv", "--raw-csv"))))
     assert widest(table) <= width, table  # the table and the lines about it
-    for column, printed in zip(zip(*rows[1:]), columns_of(table)):
-        assert printed == "".join(squeezed(cell) for cell in column)
+    lang = "vi" if "vi" in command else "en"
+    for name, column, printed in zip(rows[0], zip(*rows[1:]), columns_of(table)):
+        assert printed == "".join(squeezed(as_read(name, cell, lang)) for cell in column)
+
+
+def as_read(column: str, cell: str, lang: str) -> str:
+    """A CSV cell as a table shows it: in Vietnamese, kinds and statuses by their labels (CSV keeps the codes)."""
+    schema = get_schema()
+    if lang == "vi" and column == "kind" and cell in schema.node_kinds:
+        return schema.kind_label(cell, "vi")
+    if lang == "vi" and column == "status" and cell in schema.statuses:
+        return schema.statuses[cell]["label_vi"]
+    return cell
 
 
 def on_a_terminal(args: list[str], columns: int, env_columns: str | None = None) -> str:

@@ -18,6 +18,7 @@ lexicon and model loaded).
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 import statistics
@@ -91,27 +92,33 @@ def components(article, show) -> dict:
 
 
 def main(argv: list[str]) -> None:
-    as_json = "--json" in argv
-    repeat = int(argv[argv.index("--repeat") + 1]) if "--repeat" in argv else 1
-    show = (lambda d: None) if as_json else (lambda d: print("\n".join(f"{k}: {v}" for k, v in d.items()), flush=True))
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--mb", type=float, help="size of the English text in MB (default 2; 0.5 with --components)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per figure; the median is reported")
+    what = parser.add_mutually_exclusive_group()
+    what.add_argument("--article", action="store_true", help="ingest of the seed's English article after start-up")
+    what.add_argument("--components", action="store_true", help="CPU of each spaCy component (one run)")
+    what.add_argument("--single-line", action="store_true", help="1.3 MB on one line without punctuation")
+    parser.add_argument("--json", action="store_true", help="the figures as one JSON object")
+    args = parser.parse_args(argv)
+    show = (lambda d: None) if args.json else (lambda d: print("\n".join(f"{k}: {v}" for k, v in d.items()), flush=True))
     G = load_graph()
     lex = Lexicon.build(G)
     nlp()
-    if "--article" in argv:
+    if args.article:
         article = read_article(SEED_ARTICLE, "en")
         ingest_article(article, G, lex)  # the first call builds the rules' tables: start-up, not timed
-        result = {"article": SEED_ARTICLE.name, "words": len(article.body.split()), "repeat": repeat,
-                  "ingest_default_cpu_s": round(cpu(lambda: ingest_article(article, G, lex), repeat), 3)}
+        result = {"article": SEED_ARTICLE.name, "words": len(article.body.split()), "repeat": args.repeat,
+                  "ingest_default_cpu_s": round(cpu(lambda: ingest_article(article, G, lex), args.repeat), 3)}
         show(result)
-    elif "--components" in argv:
-        mb = float(argv[argv.index("--mb") + 1]) if "--mb" in argv else 0.5
-        result = components(parse_article(english_text(int(mb * 1_000_000)), "<bench>", "en"), show)
-    elif "--single-line" in argv:
-        result = measure(parse_article(single_line(), "<single line>", "en"), G, lex, repeat, show)
+    elif args.components:
+        result = components(parse_article(english_text(int((args.mb or 0.5) * 1_000_000)), "<bench>", "en"), show)
+    elif args.single_line:
+        result = measure(parse_article(single_line(), "<single line>", "en"), G, lex, args.repeat, show)
     else:
-        mb = float(argv[argv.index("--mb") + 1]) if "--mb" in argv else 2.0
-        result = measure(parse_article(english_text(int(mb * 1_000_000)), "<bench>", "en"), G, lex, repeat, show)
-    if as_json:
+        text = english_text(int((args.mb or 2.0) * 1_000_000))
+        result = measure(parse_article(text, "<bench>", "en"), G, lex, args.repeat, show)
+    if args.json:
         print(json.dumps(result))
 
 

@@ -19,8 +19,6 @@ import json
 from collections.abc import Mapping
 from typing import Callable, Iterator
 
-from json_source_map import calculate
-from json_source_map.errors import BaseError as SourceMapError
 
 
 class Position(int):
@@ -69,6 +67,11 @@ class JsonLines(Mapping):
 def _positions(text: str) -> dict[tuple, Position]:
     """Each value's position by path; none at all unless every key reads back exactly and the map has one
     entry per value (a key holding "/" could otherwise stand for two paths)."""
+    # lazy: json-source-map costs ~20 ms to import (measured); only a reported problem needs it
+    from json_source_map import calculate
+    # lazy: as above (the same package)
+    from json_source_map.errors import BaseError as SourceMapError
+
     try:
         entries = sorted(calculate(text).items(), key=lambda item: item[1].value_start.position)
     except (SourceMapError, RecursionError):

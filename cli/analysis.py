@@ -312,11 +312,11 @@ def structure(status, as_of, data, fmt, lang):
         emit([{"section": "component", **c} for c in comps] + [{"section": "broker", **b} for b in brokers], fmt,
              ["section", "component", "size", "members", "broker", "cuts off", "why"])
         return
-    click.echo(t("structure_line", lang, actors=result["actors"], links=result["links"], n=len(comps),
-                 k=len(result["isolated"])))
+    echo_note(t("structure_line", lang, actors=result["actors"], links=result["links"], n=len(comps),
+                k=len(result["isolated"])))
     emit(comps, fmt)
     click.echo()
-    click.echo(t("brokers_head", lang))
+    echo_note(t("brokers_head", lang))
     emit(brokers, fmt)
 
 

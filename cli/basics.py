@@ -90,11 +90,12 @@ def info(data: tuple[str, ...], fmt: str, lang: str) -> None:
     emit(_info_rows(summary, lang if fmt == "table" else "en"), fmt)  # CSV keeps the codes, for programs
     if fmt == "table":
         span, day = summary["date_range"], _info_date(lang)
-        click.echo("\n" + t("info_dates", lang, first=day(span["first"]), last=day(span["last"]), n=span["without_year"]))
+        click.echo()
+        echo_note(visible(t("info_dates", lang, first=day(span["first"]), last=day(span["last"]), n=span["without_year"])))
         echo(t("info_sources", lang))
         for s in summary["sources"]:
             language = t(f"language_{s['language']}", lang) if f"language_{s['language']}" in catalogue() else s["language"]
-            echo(f"  [{s['id']}] {s['title']} — {s['publisher']}, {day(s['published'])} ({language})")
+            echo_note(visible(f"  [{s['id']}] {s['title']} — {s['publisher']}, {day(s['published'])} ({language})"))
 
 
 def _info_rows(summary: dict, lang: str) -> list[dict]:

@@ -10,7 +10,7 @@ from typing import Callable
 
 import click
 
-from .common import UserError, echo_note, emit, emit_json
+from .common import UserError, echo_note, emit, emit_json, visible
 
 STATUS_HELP = ("Which ties count: in-place (default: signed, in force, ongoing, held, completed, or no status stated), "
                "all, tentative, or a comma list of statuses (sought,proposed; in-place,sought).")
@@ -113,5 +113,5 @@ def emit_counted(result: dict, fmt: str, lang: str, rows: list, columns: list, s
         return
     echo_counted(result["counted"], fmt, lang)
     if fmt == "table" and summary:
-        click.echo(summary)
+        echo_note(visible(summary))  # it names actors: shown safely, wrapped as the lines about a table are
     emit(rows, fmt, columns)

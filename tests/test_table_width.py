@@ -182,3 +182,13 @@ def test_partners_fit_the_width_and_say_the_same(actor, width, lang):
     wrapped, whole = run(*args, "--width", str(width)), run(*args, "--width", "0")
     assert widest(wrapped) <= width, wrapped
     assert squeezed(wrapped) == squeezed(whole)
+
+
+@settings(max_examples=8, deadline=None)
+@given(width=st.integers(min_value=60, max_value=160), lang=st.sampled_from(["en", "vi"]))
+@pytest.mark.parametrize("command", [["communities"], ["common", "EU", "Viet Nam"], ["structure"], ["info"]])
+def test_the_lines_about_a_table_fit_the_width_too(command, width, lang):
+    wrapped, whole = run(*command, "--lang", lang, "--width", str(width)), run(*command, "--lang", lang, "--width", "0")
+    assert widest(wrapped) <= width, wrapped
+    prose = [line for line in whole.splitlines() if "  " not in line.strip() and not set(line) <= set("- ")]
+    assert all(squeezed(line) in squeezed(wrapped) for line in prose)  # wrapped, nothing cut

@@ -206,7 +206,7 @@ def resolve(G, name: str) -> str:
     try:
         return _resolve(G, name)
     except NameLookupError as exc:
-        raise UserError(str(exc))
+        raise UserError(exc.said(current_lang()))
 
 
 def _cell(value: Any) -> str:

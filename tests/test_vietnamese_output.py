@@ -15,11 +15,12 @@ import xml.etree.ElementTree as ET
 import pytest
 import yaml
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from partnergraph.cli.main import cli
 from partnergraph.graph.model.build import load_graph
+from partnergraph.graph.model.names import NameLookupError, resolve
 from partnergraph.graph.present.i18n import catalogue
 
 ENGLISH_DAY = re.compile(r"\b\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b")
@@ -248,3 +249,23 @@ def test_the_report_says_what_it_draws_in_vietnamese(tmp_path):
         assert result.exit_code == 0, result.output
         assert (english_sentences_in(result.stderr) == []) == (lang == "vi")  # "Drawing the report's pictures…"
         assert ("Wrote " in result.stderr) == (lang == "en")
+
+
+NAME_COMMANDS = [["show"], ["partners"], ["neighbours"], ["path", "Viet Nam"], ["common", "EU"], ["timeline"]]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(command=st.sampled_from(NAME_COMMANDS), name=st.text(st.characters(codec="utf-8", categories=["L", "N", "Zs"]),
+                                                              min_size=1, max_size=12).filter(str.strip))
+def test_a_name_that_finds_no_node_or_several_is_refused_in_vietnamese(command, name):
+    assume(not finds_one_node(name))
+    vi, en = _both(*command, name)
+    assert vi.exit_code == en.exit_code == 1, vi.output
+    assert english_sentences_in(en.stderr) and english_sentences_in(vi.stderr) == [], vi.stderr
+
+
+def finds_one_node(name: str) -> bool:
+    try:
+        return bool(resolve(SEED, name))
+    except NameLookupError:
+        return False

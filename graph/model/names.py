@@ -14,25 +14,39 @@ import unicodedata
 
 import networkx as nx
 
+from partnergraph.graph.model.i18n import t
+
 NAME_FIELDS = ("name", "short_name", "name_vi", "iso")
 
 
 class NameLookupError(LookupError):
-    """Base for name lookups that do not give exactly one node."""
+    """Base for name lookups that do not give exactly one node; ``str()`` is English, ``said(lang)`` any language."""
+
+    def __init__(self):  # subclasses set their fields first
+        super().__init__(self.said("en"))
+
+    def said(self, lang: str) -> str:
+        raise NotImplementedError
 
 
 class NotFound(NameLookupError):
     def __init__(self, query: str, suggestions: list[str]):
         self.query, self.suggestions = query, suggestions
-        hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
-        super().__init__(f"no actor or instrument is called {query!r}.{hint} Try 'partnergraph list actors --search TEXT'.")
+        super().__init__()
+
+    def said(self, lang: str) -> str:
+        hint = t("name_did_you_mean", lang, names=", ".join(self.suggestions)) if self.suggestions else ""
+        return t("name_not_found", lang, query=repr(self.query), hint=hint)
 
 
 class Ambiguous(NameLookupError):
     def __init__(self, query: str, candidates: list[tuple[str, str]]):
         self.query, self.candidates = query, candidates
-        listed = "\n".join(f"  {node_id}  ({name})" for node_id, name in candidates)
-        super().__init__(f"{query!r} matches {len(candidates)} nodes; give one of these ids or a fuller name:\n{listed}")
+        super().__init__()
+
+    def said(self, lang: str) -> str:
+        listed = "\n".join(f"  {node_id}  ({name})" for node_id, name in self.candidates)
+        return t("name_ambiguous", lang, query=repr(self.query), n=len(self.candidates), listed=listed)
 
 
 def fold(text: str) -> str:

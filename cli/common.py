@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable
 import click
 
 from partnergraph.graph.model.schema import get_schema
-from partnergraph.graph.present.i18n import catalogue, t
+from partnergraph.graph.model.i18n import catalogue, t
 from partnergraph.graph.readwrite.escape import csv_cell, terminal
 from partnergraph.graph.readwrite.output import OutputError, open_output, write_output
 

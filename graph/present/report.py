@@ -58,7 +58,7 @@ from partnergraph.graph.model.dates import DateError, as_date, format_date, pars
 from partnergraph.graph.model.names import display_name, fold
 from partnergraph.graph.model.schema import get_schema
 from partnergraph.graph.model.timeslice import as_of as slice_as_of
-from partnergraph.graph.present.i18n import t
+from partnergraph.graph.model.i18n import t
 # What the report counts, its ranking and key findings. Until the analysis branch's filters/findings are
 # merged these come from the report's stand-in, which has the same names and row shapes (see report_scope).
 from partnergraph.graph.present.report_scope import (

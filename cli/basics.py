@@ -94,7 +94,7 @@ def info(data: tuple[str, ...], fmt: str, lang: str) -> None:
         echo_note(visible(t("info_dates", lang, first=day(span["first"]), last=day(span["last"]), n=span["without_year"])))
         echo(t("info_sources", lang))
         for s in summary["sources"]:
-            language = t(f"language_{s['language']}", lang) if f"language_{s['language']}" in catalogue() else s["language"]
+            language = _language(s["language"], lang)
             echo_note(visible(f"  [{s['id']}] {s['title']} — {s['publisher']}, {day(s['published'])} ({language})"))
 
 

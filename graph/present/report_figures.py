@@ -21,20 +21,13 @@ from pathlib import Path
 import networkx as nx
 from matplotlib.figure import Figure
 
+from partnergraph.graph.model.i18n import t
 from partnergraph.graph.model.schema import get_schema
 from partnergraph.graph.present.draw import ego_figure, overview_figure, save_figure, timeline_figure
 
-_WORDS = {
-    "en": {"title": "Actors ranked by number of partners", "axis": "partners (actors tied to it on the actor projection)",
-           "label": "{partners} · {sources} source(s)"},
-    "vi": {"title": "Các chủ thể xếp hạng theo số đối tác", "axis": "số đối tác (chủ thể liên kết trên phép chiếu chủ thể)",
-           "label": "{partners} · {sources} nguồn"},
-}
-
-
 def ranking_figure(rows: list[dict], counted: str, *, top: int = 15, lang: str = "en") -> Figure:
     """Horizontal bars of the first ``top`` ranking rows (``rank_actors``' shape), in their order."""
-    words, schema = _WORDS["vi" if lang == "vi" else "en"], get_schema()
+    schema = get_schema()
     rows = rows[:top]
     fig = Figure(figsize=(11, 0.38 * len(rows) + 2.6), dpi=100)
     ax = fig.add_axes((0.36, 0.2, 0.58, 0.66))
@@ -43,17 +36,14 @@ def ranking_figure(rows: list[dict], counted: str, *, top: int = 15, lang: str =
     ax.set_yticks(ys, [textwrap.shorten(r["name"], 60, placeholder="…") for r in rows], fontsize=8)
     ax.invert_yaxis()
     for y, r in zip(ys, rows):
-        ax.annotate(words["label"].format(**r), xy=(r["partners"], y), xytext=(4, 0), textcoords="offset points",
+        ax.annotate(t("fig_ranking_bar", lang, **r), xy=(r["partners"], y), xytext=(4, 0), textcoords="offset points",
                     va="center", fontsize=7.5)
-    ax.set_xlabel(words["axis"])
+    ax.set_xlabel(t("fig_ranking_axis", lang))
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.spines[["top", "right"]].set_visible(False)
-    fig.suptitle(words["title"], x=0.02, y=0.97, ha="left", fontsize=14, fontweight="bold")
+    fig.suptitle(t("fig_centrality", lang), x=0.02, y=0.97, ha="left", fontsize=14, fontweight="bold")
     fig.text(0.02, 0.01, textwrap.fill(counted, 150), ha="left", va="bottom", fontsize=7, color="#444444")
     return fig
-
-
-_AROUND = {"en": "Around {name}", "vi": "Xung quanh {name}"}
 
 
 def report_figures(H: nx.MultiDiGraph, rows: list[dict], counted: str, outdir: str | Path, *, lang: str = "en",
@@ -74,7 +64,7 @@ def report_figures(H: nx.MultiDiGraph, rows: list[dict], counted: str, outdir: s
 
     save("network", "overview", overview_figure(H, lang=lang))
     for i, r in enumerate(rows[:top_actors], 1):
-        save(_AROUND["vi" if lang == "vi" else "en"].format(name=r["name"]), f"ego-{i}", ego_figure(H, r["id"], 1, lang=lang))
+        save(t("fig_around", lang, name=r["name"]), f"ego-{i}", ego_figure(H, r["id"], 1, lang=lang))
     if any(a.get(f) for _, a in H.nodes(data=True) if a["family"] == "instrument" for f in ("start", "end", "mentioned")):
         save("timeline", "timeline", timeline_figure(H, lang=lang))
     save("centrality", "ranking", ranking_figure(rows, counted, lang=lang))

@@ -307,5 +307,5 @@ def schema_cmd(as_json: bool, output: str | None, fmt: str, lang: str) -> None:
         emit(edges, fmt)
         return
     for rows in (kinds, groups, edges):
-        emit(rows, fmt)
+        emit(rows, fmt, codes=True)  # the schema's codes are what a dataset file is written with
         click.echo("")

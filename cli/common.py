@@ -239,9 +239,10 @@ def visible(text: Any) -> str:
 
 
 def render_rows(rows: list[dict], fmt: str, columns: list[str] | None = None, *, raw: bool = False,
-                for_terminal: bool = False, width: int | None = None, lang: str = "en") -> str:
-    """Rows as table (wrapped to ``width`` display cells; None: unwrapped; headers in ``lang``), JSON or CSV
-    text (what :func:`emit` prints). JSON keys and CSV headers stay the column names, for programs."""
+                for_terminal: bool = False, width: int | None = None, lang: str = "en", codes: bool = False) -> str:
+    """Rows as table (wrapped to ``width`` display cells; None: unwrapped; headers in ``lang``; ``codes``: kind and
+    status cells as written in the data, even in Vietnamese), JSON or CSV text (what :func:`emit` prints).
+    JSON keys and CSV headers stay the column names, for programs."""
     columns = columns or (list(rows[0]) if rows else [])
     if fmt == "json":
         text = json.dumps([{c: r.get(c) for c in columns} for r in rows], ensure_ascii=False, indent=2) + "\n"
@@ -256,7 +257,7 @@ def render_rows(rows: list[dict], fmt: str, columns: list[str] | None = None, *,
         return t("no_rows", lang) + "\n"
     from partnergraph.graph.present.table import numeric_columns, text_table  # lazy: tabulate + wcwidth ~45 ms
 
-    values = [[_in_words(c, r.get(c), lang) for c in columns] for r in rows]
+    values = [[r.get(c) if codes else _in_words(c, r.get(c), lang) for c in columns] for r in rows]
     table = [[visible(_cell(v)) for v in row] for row in values]
     return text_table([visible(header_label(c, lang)) for c in columns], table, width, numeric_columns(values)) + "\n"
 
@@ -283,14 +284,14 @@ def current_lang() -> str:
     return (ctx.params.get("lang") if ctx else None) or "en"
 
 
-def emit(rows: list[dict], fmt: str, columns: list[str] | None = None, out=None) -> None:
+def emit(rows: list[dict], fmt: str, columns: list[str] | None = None, out=None, codes: bool = False) -> None:
     """Print rows as a table, JSON (a list of objects) or CSV (with a header), through the output helper.
 
     CSV cells that a spreadsheet would run as formulas (=, +, -, @, tab, CR first) get a ' before them
     unless --raw-csv; on a terminal, control characters are shown, never sent raw."""
     terminal_out = _to_terminal(out or sys.stdout)
     text = render_rows(rows, fmt, columns, raw=raw_csv(), for_terminal=terminal_out or fmt == "table",
-                       width=table_width(out), lang=current_lang())
+                       width=table_width(out), lang=current_lang(), codes=codes)
     if out is not None:
         out.write(text)
         return

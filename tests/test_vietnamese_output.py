@@ -269,3 +269,12 @@ def finds_one_node(name: str) -> bool:
         return bool(resolve(SEED, name))
     except NameLookupError:
         return False
+
+
+def test_schema_in_vietnamese_keeps_the_kind_codes_a_dataset_is_written_with():
+    from partnergraph.graph.model.schema import get_schema
+
+    for lang in ("vi", "en"):
+        table = run("schema", "--lang", lang, "--width", "0")
+        first_words = {line.split()[0] for line in table.splitlines() if line.strip()}
+        assert set(get_schema().node_kinds) <= first_words, table

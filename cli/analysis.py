@@ -122,7 +122,7 @@ def path(source, target, all_paths, k, max_hops, via, avoid, status, as_of, stri
             G = store.graph()
         a, b = resolve(G, source), resolve(G, target)
         if a == b:
-            raise UserError(f"{source!r} and {target!r} are the same node; give two different ones.")
+            raise UserError(t("path_same_node", lang, a=repr(source), b=repr(target)))
         question = PathQuery(all_paths=all_paths, k=k, max_hops=max_hops, via=tuple(via), avoid=tuple(avoid),
                              as_of=as_of, actors_only=actors_only, directed=directed, status=status, strict=strict,
                              lang=lang)
@@ -341,7 +341,7 @@ def common(a, b, status, as_of, data, fmt, lang):
 
     G = load(data)
     x, y = resolve(G, a), resolve(G, b)
-    with refusals((NotAnActor, "{exc}; 'common' compares two actors.")):
+    with refusals((NotAnActor, t("common_needs_actors", lang, reason="{exc}"))):
         result = common_partners(G, x, y, as_of=as_of, status=status, lang=lang)
     rows = common_rows(result, lang)
     related = t("common_related", lang, names="; ".join(result["related_directly"])) if result["related_directly"] else ""

@@ -42,7 +42,7 @@ def partners(name, status, as_of, strict, kind, data, fmt, lang):
     G = load(data)
     node = resolve(G, name)
     with refusals((BadKind, "--kind: {exc}"),
-                  (NotAnActor, f"{{exc}}; 'partners' lists an actor's partners (try 'partnergraph show {node}').")):
+                  (NotAnActor, t("partners_needs_an_actor", lang, reason="{exc}", node=node))):
         result = find(G, node, status=status, as_of=as_of, strict=strict, kind=list(kind) or None, lang=lang)
     if fmt == "json":
         emit_json(result)

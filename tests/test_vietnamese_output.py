@@ -278,3 +278,15 @@ def test_schema_in_vietnamese_keeps_the_kind_codes_a_dataset_is_written_with():
         table = run("schema", "--lang", lang, "--width", "0")
         first_words = {line.split()[0] for line in table.splitlines() if line.strip()}
         assert set(get_schema().node_kinds) <= first_words, table
+
+
+INSTRUMENTS = sorted(n for n, a in SEED.nodes(data=True) if a["family"] == "instrument")
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(node=st.sampled_from(INSTRUMENTS), command=st.sampled_from(["partners", "common", "path"]))
+def test_refusals_of_an_instrument_or_one_node_twice_are_vietnamese(node, command):
+    args = {"partners": [node], "common": ["EU", node], "path": [node, node]}[command]  # path: the same node twice
+    vi, en = _both(command, *args)
+    assert vi.exit_code == en.exit_code == 1, vi.output
+    assert english_sentences_in(en.stderr) and english_sentences_in(vi.stderr) == [], vi.stderr

@@ -154,11 +154,12 @@ class NotAnActor(ValueError):
     """A question about an actor's partners asked of an instrument."""
 
 
-def require_actor(G: nx.MultiDiGraph, node: str) -> None:
-    """Raise :class:`NotAnActor` (naming the node and its kind) unless ``node`` is an actor."""
+def require_actor(G: nx.MultiDiGraph, node: str, lang: str = "en") -> None:
+    """Raise :class:`NotAnActor` (naming the node and its kind, in ``lang``) unless ``node`` is an actor."""
     attrs = G.nodes[node]
     if attrs["family"] != "actor":
-        raise NotAnActor(f"{attrs['name']} is an instrument ({attrs['kind']}), not an actor")
+        kind = attrs["kind"] if lang == "en" else get_schema().kind_label(attrs["kind"], lang)
+        raise NotAnActor(msg("not_an_actor", lang, name=display_name(attrs, lang), kind=kind))
 
 
 def partners(G: nx.MultiDiGraph, x: str, *, status="in-place", as_of=None, strict: bool = False,
@@ -170,11 +171,11 @@ def partners(G: nx.MultiDiGraph, x: str, *, status="in-place", as_of=None, stric
     the number of ties in place, then of all ties, then by name. Raises LookupError when ``x``
     is not known on ``as_of``, :class:`BadKind` for an unknown kind, :class:`NotAnActor` for an instrument.
     """
-    require_actor(G, x)
+    require_actor(G, x, lang)
     partner_kinds, instrument_kinds = _kinds(kind)
     H, meta = scope(G, status, as_of, include_unattested=not strict, lang=lang)
     if x not in H:
-        raise LookupError(f"{display_name(G.nodes[x], lang)} is not known on {format_date(meta['as_of'])}")
+        raise LookupError(msg("nopath_unknown", lang, name=display_name(G.nodes[x], lang), date=format_date(meta["as_of"], lang)))
     day = H.graph.get("as_of")
     rows = []
     for p, ties in partner_ties(H, x).items():

@@ -123,7 +123,7 @@ def common_partners(G: nx.MultiDiGraph, a: str, b: str, *, as_of=None, status="i
     (``relation:member_of``) tying it to ``a`` and to ``b``. Raises :class:`NotAnActor` for an instrument.
     """
     for n in (a, b):
-        require_actor(G, n)
+        require_actor(G, n, lang)
     H, meta = scope(G, status, as_of, lang=lang)
     for n in (a, b):
         if n not in H:

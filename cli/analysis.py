@@ -18,7 +18,7 @@ from partnergraph.graph.model.schema import UnknownKind, get_schema
 
 from .common import (
     UserError, data_option, echo_note, emit, emit_json, format_option, lang_option, load, progress_when_long, refusals,
-    resolve,
+    resolve, say,
 )
 from .neo4j_options import backend_option, neo4j_errors, settings_from_options
 from .options import (
@@ -59,19 +59,19 @@ def _print_paths(G, paths, lang: str) -> None:
     for number, path in enumerate(paths, 1):
         e = explain_path(G, path, lang)
         heading = f"{e['source']} → {e['target']}: {tn('hops', e['length'], lang)}"
-        click.echo(t("path_of", lang, number=number, total=len(paths), heading=heading) if len(paths) > 1 else heading)
-        click.echo(e["chain"])
+        say(t("path_of", lang, number=number, total=len(paths), heading=heading) if len(paths) > 1 else heading)
+        say(e["chain"])
         click.echo()
         for i, hop in enumerate(e["hops"], 1):
-            click.echo(f"  {i}. {hop['text']}")
+            say(f"  {i}. {hop['text']}")
             facts = " · ".join(x for x in (hop["status_label"] or "", hop["date"]) if x)
-            click.echo(f"     {facts}")
+            say(f"     {facts}")
             if hop["flag"]:
-                click.echo(f"     ⚑ {hop['flag']}")
+                say(f"     ⚑ {hop['flag']}")
             for ev in hop["evidence"]:
-                click.echo(f"     {ev['source']}: “{ev['quote']}”")
+                say(f"     {ev['source']}: “{ev['quote']}”")
         click.echo()
-        click.echo(e["sentence"])
+        say(e["sentence"])
         if number < len(paths):
             click.echo()
 

@@ -9,7 +9,7 @@ import click
 
 from .common import (
     UserError, data_option, echo, echo_note, emit, emit_json, format_option, lang_option, load, progress_when_long, raw_csv_option,
-    resolve, save, visible, width_option,
+    resolve, save, say, visible, width_option,
 )
 from partnergraph.graph.model.dates import format_date
 from partnergraph.graph.model.schema import get_schema
@@ -173,11 +173,6 @@ def _language(code: str, lang: str) -> str:
 
 def _date(d: dict, lang: str) -> str:
     return format_date(d["value"], lang)
-
-
-def say(text: str, bold: str = "") -> None:
-    """A line of the profile (``bold`` first), control characters shown, wrapped to the terminal's width or --width."""
-    echo_note((click.style(visible(bold), bold=True) if bold else "") + visible(text))
 
 
 def _print_profile(p: dict, lang: str) -> None:

@@ -312,6 +312,12 @@ def echo_note(text: str, err: bool = False) -> None:
     click.echo(text, err=err)
 
 
+def say(text: str, bold: str = "") -> None:
+    """A line of prose made of data (a profile, a path in words; ``bold`` first): control characters shown,
+    wrapped to the terminal's width or --width."""
+    echo_note((click.style(visible(bold), bold=True) if bold else "") + visible(text))
+
+
 def echo(text: Any = "", err: bool = False, nl: bool = True) -> None:
     """click.echo of data: control characters shown visibly (use for anything read from a dataset)."""
     click.echo(visible(text), err=err, nl=nl)

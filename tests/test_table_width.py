@@ -192,3 +192,13 @@ def test_the_lines_about_a_table_fit_the_width_too(command, width, lang):
     assert widest(wrapped) <= width, wrapped
     prose = [line for line in whole.splitlines() if "  " not in line.strip() and not set(line) <= set("- ")]
     assert all(squeezed(line) in squeezed(wrapped) for line in prose)  # wrapped, nothing cut
+
+
+@settings(max_examples=20, deadline=None)
+@given(pair=st.lists(st.sampled_from(ACTORS), min_size=2, max_size=2, unique=True),
+       width=st.integers(min_value=40, max_value=160), lang=st.sampled_from(["en", "vi"]))
+def test_a_path_in_words_fits_the_width_and_says_the_same(pair, width, lang):
+    args = ["path", *pair, "--status", "all", "--all", "--lang", lang]
+    wrapped, whole = run(*args, "--width", str(width)), run(*args, "--width", "0")
+    assert widest(wrapped) <= width, wrapped
+    assert squeezed(wrapped) == squeezed(whole)

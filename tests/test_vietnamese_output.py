@@ -290,3 +290,22 @@ def test_refusals_of_an_instrument_or_one_node_twice_are_vietnamese(node, comman
     vi, en = _both(command, *args)
     assert vi.exit_code == en.exit_code == 1, vi.output
     assert english_sentences_in(en.stderr) and english_sentences_in(vi.stderr) == [], vi.stderr
+
+
+@settings(max_examples=10, deadline=None)
+@given(actor=st.sampled_from(sorted(n for n, a in SEED.nodes(data=True) if a["family"] == "actor" and n != "eu")))
+def test_an_actor_not_known_on_the_day_is_refused_in_the_readers_language(actor):
+    from partnergraph.graph.analysis.partners import partners
+    from partnergraph.graph.analysis.structure import common_partners
+
+    G = SEED.copy()
+    G.nodes[actor]["start"] = "2099-01-01"  # begun after the day asked about
+    for ask in (lambda lang: partners(G, actor, as_of="2020-01-01", strict=True, lang=lang),
+                lambda lang: common_partners(G, "eu", actor, as_of="2020-01-01", lang=lang)):
+        said = {}
+        for lang in ("vi", "en"):
+            with pytest.raises(LookupError) as refused:
+                ask(lang)
+            said[lang] = str(refused.value)
+        assert english_sentences_in(said["en"]) and english_sentences_in(said["vi"]) == [], said
+        assert ENGLISH_DAY.findall(said["en"]) and ENGLISH_DAY.findall(said["vi"]) == []

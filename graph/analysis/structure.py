@@ -26,6 +26,7 @@ from partnergraph.graph.analysis.filters import scope, tie_status
 from partnergraph.graph.analysis.partners import partner_ties, require_actor
 from partnergraph.graph.analysis.paths import edge_rank
 from partnergraph.graph.analysis.projection import actor_projection
+from partnergraph.graph.model.dates import format_date
 from partnergraph.graph.model.i18n import t
 from partnergraph.graph.model.names import display_name
 from partnergraph.graph.model.schema import get_schema
@@ -127,7 +128,7 @@ def common_partners(G: nx.MultiDiGraph, a: str, b: str, *, as_of=None, status="i
     H, meta = scope(G, status, as_of, lang=lang)
     for n in (a, b):
         if n not in H:
-            raise LookupError(f"{display_name(G.nodes[n], lang)} was not known on {meta['as_of']}")
+            raise LookupError(t("nopath_unknown", lang, name=display_name(G.nodes[n], lang), date=format_date(meta["as_of"], lang)))
     label = get_schema().edge_label
 
     def ties(x):

@@ -214,3 +214,21 @@ def test_base_environment_variable_and_layers_on_every_data_command(monkeypatch)
                     ["timeline"], ["centrality"], ["report"]):
         result = CliRunner().invoke(cli, [*command, "--data", str(DATA / "good"), "--base", "seed"])
         assert result.exit_code == 0, (command, result.output)
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in seed_path().glob("*.yaml")))
+def test_an_unreadable_file_is_named_as_the_problem_to_fix_first(tmp_path, name):
+    """A reference into a file that cannot be read is not called dangling (nor is --base suggested): each
+    such line names the unreadable file as the one to fix first."""
+    data = tmp_path / "data"
+    shutil.copytree(seed_path(), data)
+    broken = data / name
+    broken.write_text(broken.read_text("utf-8") + "\n  - [unclosed\n", "utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(data)])
+    assert result.exit_code == 1 and f"{broken}:" in result.stderr, result.output
+    assert "dangling reference" not in result.stderr and "--base seed" not in result.stderr, result.stderr
+    for line in result.stderr.splitlines():
+        if "in the files that could be read" in line:
+            assert f"it may be in {name}, which could not be read" in line
+    vi = CliRunner().invoke(cli, ["validate", str(data), "--lang", "vi"])
+    assert vi.exit_code == 1 and "tham chiếu treo" not in vi.stderr

@@ -120,8 +120,9 @@ def data_files(paths: Iterable[str | Path]) -> list[Path]:
 # --- reading files with line numbers -------------------------------------------------
 
 
-def _read(path: Path, problems: list[Problem]) -> tuple[Any, dict[tuple, int]]:
-    """The data of one file through the input boundary (bounded, strict); problems are collected."""
+def _read(path: Path, problems: list[Problem]) -> tuple[Any, dict[tuple, int]] | None:
+    """The data of one file through the input boundary (bounded, strict), or None when it cannot be read
+    (the problem is collected)."""
     try:
         parsed = read_data(path, what="dataset file", shape_checked=True)  # records: by JSON Schema and check_value
     except InputError as exc:
@@ -129,7 +130,7 @@ def _read(path: Path, problems: list[Problem]) -> tuple[Any, dict[tuple, int]]:
         if message.startswith("dataset file not found"):
             message += " given to --data"
         problems.append(Problem(exc.where, exc.line, "", message))
-        return None, {}
+        return None
     return parsed.data, parsed.lines
 
 
@@ -190,6 +191,7 @@ class _Validator:
         self.problems: list[Problem] = []
         self.origins: dict[int, Origin] = {}
         self.source_texts: dict[str, str] = {}
+        self.unreadable: list[str] = []  # files that could not be read: an id "missing" may be in one of them
 
     def problem(self, origin: Origin, message: str, field_line: int | None = None) -> None:
         self.problems.append(Problem(origin.file, field_line or origin.line, origin.where, message))
@@ -199,11 +201,23 @@ class _Validator:
         self.problems.append(Problem(origin.file, field_line or origin.line, origin.where, t(key, "en", **fields), key,
                                      tuple(fields.items())))
 
+    def _missing(self, origin: Origin, key: str, field_line: int | None = None, **fields) -> None:
+        """An id not found: said as such, or, when a file could not be read, as possibly in that file (the
+        problem to fix first; no "add it" advice and no --base hint for what may not be missing at all)."""
+        if self.unreadable:
+            self.said(origin, key + "_unread", field_line, files=", ".join(self.unreadable), **fields)
+        else:
+            self.said(origin, key, field_line, **fields)
+
     def add_file(self, path: Path, progress=None) -> None:
         """Read and check one file; ``progress(records_checked, records_in_file)`` every few thousand records."""
-        data, lines = _read(path, self.problems)
+        read = _read(path, self.problems)
         self.dataset.files.append(str(path))
-        if data is None:  # unreadable (already reported) or empty
+        if read is None:  # unreadable (already reported)
+            self.unreadable.append(path.name)
+            return
+        data, lines = read
+        if data is None:  # empty
             return
         if not isinstance(data, dict):
             self.problems.append(Problem(str(path), 1, "", f"the file must be a mapping with any of the lists {', '.join(SECTIONS)}"))
@@ -357,7 +371,7 @@ class _Validator:
             self._check_evidence(record, record["evidence"])
             missing = [end for end in ("from", "to") if record[end] not in nodes]
             for end in missing:
-                self.said(origin, "problem_dangling", origin.field_line(end), end=end, id=repr(record[end]))
+                self._missing(origin, "problem_dangling", origin.field_line(end), end=end, id=repr(record[end]))
             if missing:
                 continue
             from_kind, to_kind = nodes[record["from"]]["kind"], nodes[record["to"]]["kind"]
@@ -391,7 +405,7 @@ class _Validator:
         for item in evidence:
             source = item["source"]
             if source not in self.dataset.sources:
-                self.said(origin, "problem_unknown_source", source=repr(source))
+                self._missing(origin, "problem_unknown_source", source=repr(source))
                 continue
             text = self.source_texts.get(source)
             if text is not None and _squash(item["quote"]) not in _squash(text):

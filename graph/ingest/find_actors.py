@@ -205,16 +205,22 @@ def _names_inside_bodies(sentence: Sentence, lex: Lexicon, tables: dict, taken: 
                 continue
             inner = Mention("actor", i, j, sentence.span_text(i, j), entry.kind, entry, confidence=0.8,
                             reason=f"named inside {body.text!r}")
-            if body.family == "instrument":  # "EU missions and operations": the actors its name says
-                pass
-            elif toks[i - 1].lower in tables["accreditation"] and entry.kind == "state":
-                body.posted_to = body.posted_to or inner
-            elif body.owner is None:
-                body.owner = inner
-            else:
+            if body.family == "actor" and not _tie_to_body(body, inner, toks[i - 1].lower in tables["accreditation"]):
                 continue
-            made.append(inner)
+            made.append(inner)  # an instrument's name ("EU missions and operations") gives its actors as they are
     return made
+
+
+def _tie_to_body(body, inner, after_accreditation: bool) -> bool:
+    """Tie a state or union named inside a body's name to it: the state it is posted to ('Delegation ... to
+    Thailand') or its owner; False when the body already has an owner (the name is not taken again)."""
+    if after_accreditation and inner.kind == "state":
+        body.posted_to = body.posted_to or inner
+    elif body.owner is None:
+        body.owner = inner
+    else:
+        return False
+    return True
 
 
 def _polity_names(tokens: list, lex: Lexicon, longest: int = 6) -> list[tuple[int, int, list[Entry]]]:

@@ -8,12 +8,14 @@
     python bench/ingest_speed.py --mb 2 --json
 
 The English text is the development articles' bodies (bench/ingest_eval/*/en_*.txt) repeated to the
-size asked, one paragraph per line. Three CPU times are measured in this process: splitting the text
-into sentences (pysbd, as ingest does), ingest with the rules alone (--layers none) and ingest with the
-default layers (the parser included; its model is loaded before timing). The ratio is ingest / split.
-Each figure is the median of --repeat runs and is printed as soon as it is measured (a long run that is
-stopped still reports what finished). --article times ingest of one article after start-up (the graph,
-lexicon and model loaded).
+size asked, one paragraph per line. Three things are timed in this process, one after the other, on the
+same text: splitting it into sentences (pysbd, as ingest does), ingest with the rules alone (--layers
+none) and ingest with the default layers (the parser included; its model is loaded before timing), both
+with --jobs worker processes (default: every CPU, as the CLI; ingest's workers.py). Each is given as wall
+seconds (the throughput the issue asks about) and as CPU seconds of this process and its workers
+together (the work done); the ratios are ingest / split. Each figure is the median of --repeat runs and
+is printed as soon as it is measured (a long run that is stopped still reports what finished).
+--article times ingest of one article after start-up (the graph, lexicon and model loaded).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import resource
 import statistics
 import sys
 import time
@@ -32,6 +35,7 @@ from partnergraph.graph.ingest.layers import using
 from partnergraph.graph.ingest.lexicon import Lexicon
 from partnergraph.graph.ingest.parse import BATCH, nlp
 from partnergraph.graph.ingest.text import parse_article, read_article, sentences
+from partnergraph.graph.ingest.workers import default_jobs
 
 HERE = Path(__file__).parent / "ingest_eval"
 SEED_ARTICLE = Path(__file__).parents[1] / "seed" / "texts" / "000_9f9148123f2e9ef8.txt"
@@ -51,28 +55,43 @@ def single_line() -> str:
 
 def cpu(fn, repeat: int) -> float:
     """The median CPU seconds of ``repeat`` calls."""
-    times = []
+    return timed(fn, repeat)[1]
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # workers are counted once they have ended
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(fn, repeat: int) -> tuple[float, float]:
+    """The median wall seconds and median CPU seconds (this process and its workers) of ``repeat`` calls."""
+    walls, cpus = [], []
     for _ in range(repeat):
-        start = time.process_time()
+        wall, own, children = time.perf_counter(), time.process_time(), _children_cpu()
         fn()
-        times.append(time.process_time() - start)
-    return statistics.median(times)
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - own + _children_cpu() - children)
+    return statistics.median(walls), statistics.median(cpus)
 
 
-def measure(article, G, lex, repeat: int, show) -> dict:
-    """Split, rules-only and default-layer CPU times of one article, each shown when measured."""
+def _two(seconds: float) -> float:
+    return round(seconds, 2)
+
+
+def measure(article, G, lex, repeat: int, jobs: int, show) -> dict:
+    """Split, rules-only and default-layer times of one article, wall and CPU, each shown when measured."""
     counted = []
-    result = {"characters": len(article.body)}
-    result["split_cpu_s"] = round(cpu(lambda: counted.append(len(sentences(article))), repeat), 2)
+    result = {"characters": len(article.body), "jobs": jobs}
+    result["split_wall_s"], result["split_cpu_s"] = map(_two, timed(lambda: counted.append(len(sentences(article))), repeat))
     result["sentences"] = counted[0]
     show(result)
-    with using(set()):
-        result["ingest_rules_cpu_s"] = round(cpu(lambda: ingest_article(article, G, lex), repeat), 2)
-    show({"ingest_rules_cpu_s": result["ingest_rules_cpu_s"]})
-    result["ingest_default_cpu_s"] = round(cpu(lambda: ingest_article(article, G, lex), repeat), 2)
-    result["ratio_rules"] = round(result["ingest_rules_cpu_s"] / result["split_cpu_s"], 2)
-    result["ratio_default"] = round(result["ingest_default_cpu_s"] / result["split_cpu_s"], 2)
-    show({k: result[k] for k in ("ingest_default_cpu_s", "ratio_rules", "ratio_default")})
+    for name, layers in (("rules", set()), ("default", None)):
+        with using(layers):
+            wall, work = timed(lambda: ingest_article(article, G, lex, jobs=jobs), repeat)
+        result[f"ingest_{name}_wall_s"], result[f"ingest_{name}_cpu_s"] = _two(wall), _two(work)
+        result[f"ratio_{name}"] = round(wall / result["split_wall_s"], 2)
+        result[f"ratio_{name}_cpu"] = round(work / result["split_cpu_s"], 2)
+        show({k: result[k] for k in result if name in k})
     return result
 
 
@@ -95,6 +114,7 @@ def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--mb", type=float, help="size of the English text in MB (default 2; 0.5 with --components)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per figure; the median is reported")
+    parser.add_argument("--jobs", type=int, default=default_jobs(), help="ingest's worker processes (default: every CPU)")
     what = parser.add_mutually_exclusive_group()
     what.add_argument("--article", action="store_true", help="ingest of the seed's English article after start-up")
     what.add_argument("--components", action="store_true", help="CPU of each spaCy component (one run)")
@@ -114,10 +134,10 @@ def main(argv: list[str]) -> None:
     elif args.components:
         result = components(parse_article(english_text(int((args.mb or 0.5) * 1_000_000)), "<bench>", "en"), show)
     elif args.single_line:
-        result = measure(parse_article(single_line(), "<single line>", "en"), G, lex, args.repeat, show)
+        result = measure(parse_article(single_line(), "<single line>", "en"), G, lex, args.repeat, args.jobs, show)
     else:
         text = english_text(int((args.mb or 2.0) * 1_000_000))
-        result = measure(parse_article(text, "<bench>", "en"), G, lex, args.repeat, show)
+        result = measure(parse_article(text, "<bench>", "en"), G, lex, args.repeat, args.jobs, show)
     if args.json:
         print(json.dumps(result))
 

@@ -67,8 +67,11 @@ def _dump(candidates: dict) -> str:
 @click.option("--layers", "layers", default="default", show_default=True, metavar="NAMES",
               help="Components to use: 'default' (" + ", ".join(sorted(DEFAULT_ON)) + "), 'none' (the rules "
                    "alone), or names, comma-separated, from: " + ", ".join(LAYERS) + ".")
+@click.option("--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Processes for the parser and dates of long articles (default: every CPU; 1: this one alone). "
+                   "The candidates are the same whatever N.")
 @data_option
-def ingest(files, lang, output, show_diff, layers, data):
+def ingest(files, lang, output, show_diff, layers, jobs, data):
     """Propose candidate actors, instruments and relations from English or Vietnamese articles.
 
     \b
@@ -86,11 +89,13 @@ def ingest(files, lang, output, show_diff, layers, data):
       partnergraph ingest article.txt -o candidates.yaml
       partnergraph ingest seed/texts/002_*.txt --diff
       partnergraph ingest big.txt --layers none -o candidates.yaml   # the rules alone (fastest)
+      partnergraph ingest big.txt --jobs 1 -o candidates.yaml        # in one process (default: every CPU)
       partnergraph validate candidates.yaml
       partnergraph merge candidates.yaml --into my-data/
     """
     from partnergraph.graph.ingest import diff_candidates, ingest_files
     from partnergraph.graph.ingest.text import ArticleError
+    from partnergraph.graph.ingest.workers import default_jobs
 
     G = load(data)
     chosen = None if layers == "default" else set() if layers == "none" else {n.strip() for n in layers.split(",") if n.strip()}
@@ -101,7 +106,8 @@ def ingest(files, lang, output, show_diff, layers, data):
     bar = _Progress(files)
     try:
         candidates = ingest_files(files, G, lang, chosen, progress=bar.update,
-                                  warn=lambda message: click.echo(f"warning: {message}", err=True))
+                                  warn=lambda message: click.echo(f"warning: {message}", err=True),
+                                  jobs=jobs or default_jobs())
     except ArticleError as exc:
         raise UserError(str(exc))
     finally:

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from partnergraph.graph.ingest import extract
+from partnergraph.graph.ingest import extract, workers
 from partnergraph.graph.ingest.layers import using
 from partnergraph.graph.ingest.text import parse_article, read_article, sentences
 
@@ -34,6 +34,6 @@ def test_batched_parse_gives_the_same_candidates(seed_graph, monkeypatch, chosen
     with using(layers):
         batched = extract.ingest_article(article, seed_graph)
         with monkeypatch.context() as patch:
-            patch.setattr(extract, "parsed", _one_by_one)
+            patch.setattr(workers, "parsed", _one_by_one)
             single = extract.ingest_article(article, seed_graph)
     assert batched == single

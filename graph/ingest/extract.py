@@ -29,9 +29,9 @@ from partnergraph.graph.ingest.layers import enabled, using
 from partnergraph.graph.ingest.sides import both_sides
 from partnergraph.graph.ingest.lexicon import Lexicon
 from partnergraph.graph.ingest.link import _link_instruments, check_named_links, edge_conflicts
-from partnergraph.graph.ingest.parse import parsed
 from partnergraph.graph.ingest.recognise import recognise
-from partnergraph.graph.ingest.text import Article, read_article, sentences
+from partnergraph.graph.ingest.text import Article, iter_sentences, read_article
+from partnergraph.graph.ingest.workers import analysed
 
 
 def _slug(text: str) -> str:
@@ -149,18 +149,18 @@ def _first_line(article: Article) -> str | None:
 
 
 def ingest_article(article: Article, G: nx.MultiDiGraph, lex: Lexicon | None = None, taken: set[str] | None = None,
-                   progress=None) -> dict:
+                   progress=None, jobs: int = 1) -> dict:
     """Candidate records (sources, actors, instruments, relations) for one article.
 
     ``progress(characters_read, characters_in_body)`` is called after each sentence when given.
+    ``jobs``: processes for the models' share of a long article (workers.py); the candidates are the same.
     """
     lex = lex or Lexicon.build(G)
     doc = _Document(article, G, lex)
-    sents = sentences(article)
-    for sentence, parsed_doc in zip(sents, parsed(sents, article.lang)):
+    for sentence, parsed_doc, dates in analysed(iter_sentences(article), article.lang, doc.year, jobs, len(article.body)):
         if progress is not None:
             progress(sentence.end - article.body_start, len(article.body))
-        found = recognise(sentence, lex, article.lang, doc.year, parsed_doc)
+        found = recognise(sentence, lex, article.lang, doc.year, parsed_doc, dates)
         if enabled("both_sides"):
             both_sides(doc, found)
         doc.read(found)
@@ -232,20 +232,21 @@ def _used(cand: Cand, doc: _Document) -> bool:
 
 
 def ingest_files(paths: Iterable[str | Path], G: nx.MultiDiGraph, lang: str = "auto", layers=None,
-                 progress=None, warn=None) -> dict:
+                 progress=None, warn=None, jobs: int = 1) -> dict:
     """Candidates for several articles, merged into one file's worth of records.
 
     Nodes seen in several articles are listed once, with the evidence of each. ``layers``: the names
     of graph/ingest/layers.py's components to use (None: those in force, by default DEFAULT_ON). ``progress(path, done, total)`` is
     called as each article is read; ``warn(message)`` with what reading had to cut (long lines).
+    ``jobs``: processes for the models' share of long articles (workers.py); the candidates are the same.
     """
     if layers is None:  # the layers in force (the default, or a caller's ``using``)
-        return _ingest_files(paths, G, lang, progress, warn)
+        return _ingest_files(paths, G, lang, progress, warn, jobs)
     with using(layers):
-        return _ingest_files(paths, G, lang, progress, warn)
+        return _ingest_files(paths, G, lang, progress, warn, jobs)
 
 
-def _ingest_files(paths, G: nx.MultiDiGraph, lang: str, progress, warn) -> dict:
+def _ingest_files(paths, G: nx.MultiDiGraph, lang: str, progress, warn, jobs: int) -> dict:
     lex = Lexicon.build(G)
     merged: dict[str, list] = {"sources": [], "actors": [], "instruments": [], "relations": []}
     index: dict[tuple, dict] = {}
@@ -253,7 +254,7 @@ def _ingest_files(paths, G: nx.MultiDiGraph, lang: str, progress, warn) -> dict:
     for path in paths:
         article = read_article(path, lang)
         report = (lambda done, total, path=path: progress(str(path), done, total)) if progress else None
-        result = ingest_article(article, G, lex, taken, report)
+        result = ingest_article(article, G, lex, taken, report, jobs)
         for message in article.warnings:
             if warn is not None:
                 warn(message)

@@ -322,11 +322,12 @@ def _prefixed_names(sentence: Sentence, lex: Lexicon, tables: dict, taken: list[
 def _bodies(sentence: Sentence, lex: Lexicon, tables: dict, taken: list[Mention], lang: str) -> list[Mention]:
     """Government bodies and organisations by their head word: Bộ Quốc phòng, Ministry of Defence of Japan."""
     toks, found = sentence.tokens, []
+    words = [t.text for t in toks]
     for kind, heads in tables["heads"].items():
         for head in heads:
             n = len(head)
             for i in range(len(toks) - n + 1):
-                if tuple(t.text for t in toks[i:i + n]) != head or not _free(taken + found, i, i + n):
+                if words[i] != head[0] or tuple(words[i:i + n]) != head or not _free(taken + found, i, i + n):
                     continue
                 mention = _body(sentence, lex, tables, taken, lang, kind, i, n)
                 if mention:

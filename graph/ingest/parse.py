@@ -19,7 +19,9 @@ from __future__ import annotations
 import itertools
 import re
 from functools import cache
-from typing import Iterable, Iterator
+from typing import Iterator, NamedTuple
+
+from threadpoolctl import threadpool_limits
 
 from partnergraph.graph.ingest.layers import enabled
 from partnergraph.graph.ingest.lexicon import Lexicon
@@ -35,13 +37,19 @@ def nlp():
     """The English pipeline, loaded once per process.
 
     Imported here, not at the top: ``import spacy`` costs about 1.0 s of CPU and loading the model
-    0.6 s more (measured on this machine), which every other command would pay for nothing.
+    0.6 s more (measured on this machine), which every other command would pay for nothing. Its layers
+    multiply matrices with numpy's BLAS rather than thinc's default BLIS: the same entities on every
+    evaluation sentence (tests/test_ingest_workers.py) for about 1.5x less CPU (measured on 0.15 MB).
     """
     # lazy: spaCy costs ~1207 ms to import (measured); only this path needs it
     import spacy  # noqa: PLC0415 - measured start-up cost, see the docstring
 
+    # lazy: thinc comes in with spaCy (the ~1207 ms above); only this path needs it
+    from thinc.api import use_ops  # noqa: PLC0415 - see the docstring
+
     try:
-        return spacy.load(MODEL)
+        with use_ops("numpy", use_blis=False):
+            return spacy.load(MODEL)
     except OSError as exc:  # the package is a dependency: missing means a broken install
         raise RuntimeError(f"the English model {MODEL!r} is not installed ({exc}); reinstall partnergraph") from exc
 
@@ -55,26 +63,94 @@ def available() -> bool:
         return False
 
 
-def parse(sentence: Sentence):
-    """The spaCy Doc of one sentence."""
-    return nlp()(sentence.text)
+# What the rules read from spaCy, as plain values: a worker process can send them back (workers.py).
+class Entity(NamedTuple):
+    label_: str
+    start_char: int
+    end_char: int
+
+
+class Verb(NamedTuple):
+    """A token tagged VERB whose lemma is one of rules.yaml's ``verb_events``."""
+
+    text: str
+    idx: int
+    lemma: str  # lower case
+    has_subject: bool
+
+
+class Parse(NamedTuple):
+    ents: tuple[Entity, ...] = ()
+    verbs: tuple[Verb, ...] = ()  # filled only when the verb_events layer is on
+
+
+def parse(sentence: Sentence) -> Parse:
+    """What spaCy says of one sentence."""
+    return next(parse_texts([sentence.text], enabled("verb_events")))
 
 
 # Sentences per nlp.pipe batch: the parser layer's CPU is 2.3x lower than with one call per sentence
-# (bench/ingest_speed.py, 0.5 MB: 47.5 s -> 21.0 s); docs are made lazily, so memory stays bounded.
+# (bench/ingest_speed.py, 0.5 MB: 47.5 s -> 21.0 s); docs are made a batch at a time, so memory stays bounded.
 BATCH = 256
-# What each layer reads from a Doc: refine_actors only doc.ents (ner has its own tok2vec);
-# verb_events also lemma_, pos_ and the dependencies, which need every other component.
-_ONLY_NER = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
+# The entities come from the NER alone (it has its own tok2vec), for every sentence; the other components
+# (which verb_events needs for lemma_, pos_ and the dependencies) run only on sentences that may hold an
+# event verb. So the NER never sees the dependency parser's sentence starts, and the entities of a sentence
+# are the same whichever layers are on.
+_NOT_NER = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
 
 
-def parsed(sentences: Iterable[Sentence], lang: str) -> Iterator:
-    """The spaCy Doc of each sentence in order, parsed in batches; None for each when the parser layer
+def parsed(sentences: list[Sentence], lang: str) -> Iterator[Parse | None]:
+    """What spaCy says of each sentence in order, parsed in batches; None for each when the parser layer
     is off or the text is not English."""
     if lang != "en" or not enabled("parser"):
         return itertools.repeat(None)
-    unused = () if enabled("verb_events") else _ONLY_NER
-    return nlp().pipe((s.text for s in sentences), batch_size=BATCH, disable=unused)
+    return parse_texts([s.text for s in sentences], enabled("verb_events"))
+
+
+def parse_texts(texts: list[str], grammar: bool) -> Iterator[Parse]:
+    """The Parse of each text in order; ``grammar``: also the event verbs (verb_events)."""
+    verbs_in = _event_verb_test() if grammar else None
+    for start in range(0, len(texts), BATCH):
+        batch = texts[start:start + BATCH]
+        # One BLAS thread: a second one only spins (twice the CPU for the same time, measured); parallel
+        # ingest uses processes instead (workers.py).
+        with threadpool_limits(limits=1, user_api="blas"):
+            ents = [doc.ents for doc in nlp().pipe(batch, batch_size=BATCH, disable=_NOT_NER)]
+            wanted = [k for k, text in enumerate(batch) if verbs_in is not None and verbs_in(text)]
+            grammar_docs = dict(zip(wanted, nlp().pipe([batch[k] for k in wanted], batch_size=BATCH, disable=("ner",))))
+        for k, spans in enumerate(ents):
+            yield Parse(tuple(Entity(e.label_, e.start_char, e.end_char) for e in spans),
+                        _event_verbs(grammar_docs[k]) if k in grammar_docs else ())
+
+
+def _event_verbs(doc) -> tuple[Verb, ...]:
+    verbs = get_rules().get("verb_events", {}).get("en", {})
+    return tuple(Verb(tok.text, tok.idx, tok.lemma_.lower(), any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children))
+                 for tok in doc if tok.pos_ == "VERB" and tok.lemma_.lower() in verbs)
+
+
+@cache
+def _event_verb_test():
+    """A test a sentence's text passes whenever one of its tokens can get an event verb as its lemma.
+
+    The lemma of a token tagged VERB is, in spaCy's rule lemmatizer, its lower-cased text, a form of the
+    verb exceptions table or the text with one suffix rule applied; so the words that can give an event
+    verb are these inverted, and a sentence none of them appears in (as a substring of its lower-cased
+    text) cannot make a verb event. When the pipeline is not of that shape (another lemmatizer mode, or
+    the attribute ruler setting such a lemma itself, which the lemmatizer keeps), every sentence passes.
+    """
+    verbs = set(get_rules().get("verb_events", {}).get("en", {}))
+    lemmatizer, ruler = nlp().get_pipe("lemmatizer"), nlp().get_pipe("attribute_ruler")
+    sets_lemma = {str(p["attrs"].get("LEMMA", "")).lower() for p in ruler.patterns}
+    if lemmatizer.mode != "rule" or sets_lemma & verbs:
+        return lambda text: True
+    rules = lemmatizer.lookups.get_table("lemma_rules", {}).get("verb", [])
+    exceptions = lemmatizer.lookups.get_table("lemma_exc", {}).get("verb", {})
+    forms = set(verbs)
+    forms |= {lemma[:len(lemma) - len(new)] + old for lemma in verbs for old, new in rules if lemma.endswith(new)}
+    forms |= {word for word, lemmas in exceptions.items() if verbs & set(lemmas)}
+    pattern = re.compile("|".join(sorted(map(re.escape, forms), key=len, reverse=True)))
+    return lambda text: pattern.search(text.lower()) is not None
 
 
 def _token_span(sentence: Sentence, start: int, end: int) -> tuple[int, int] | None:
@@ -103,7 +179,7 @@ def _org_kind(text: str) -> str:
     return next((kind for pattern, kind in _org_kinds() if pattern.search(text)), "government_body")
 
 
-def refine_actors(sentence: Sentence, taken: list[Mention], lex: Lexicon, tables: dict, doc=None) -> list[Mention]:
+def refine_actors(sentence: Sentence, taken: list[Mention], lex: Lexicon, tables: dict, doc: Parse | None = None) -> list[Mention]:
     """``taken`` with the parser's PERSON and ORG entities repairing or adding actor mentions."""
     doc = doc if doc is not None else parse(sentence)
     toks = sentence.tokens
@@ -176,21 +252,18 @@ def _organisation(sentence: Sentence, i: int, j: int, text: str, near: list[Ment
                    confidence=0.65, reason="an organisation's name (the parser's entity span)")
 
 
-def verb_events(sentence: Sentence, doc, instruments: list[Mention], event_kinds) -> list[Mention]:
+def verb_events(sentence: Sentence, doc: Parse, instruments: list[Mention], event_kinds) -> list[Mention]:
     """Events a verb makes ("officials of A and B met in Seoul": a meeting of A and B): a verb whose lemma is
     in rules.yaml's ``verb_events``, with a subject, in a sentence that names no event of that kind."""
     verbs = get_rules().get("verb_events", {}).get("en", {})
     found = []
-    for tok in doc:
-        kind = verbs.get(tok.lemma_.lower())
-        if kind is None or tok.pos_ != "VERB" or not any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
+    for verb in doc.verbs:
+        kind = verbs[verb.lemma]
+        if not verb.has_subject or any(m.kind == kind or m.kind in event_kinds for m in instruments + found):
             continue
-        if any(m.kind == kind or m.kind in event_kinds for m in instruments + found):
-            continue
-        span = _token_span(sentence, tok.idx, tok.idx + len(tok.text))
+        span = _token_span(sentence, verb.idx, verb.idx + len(verb.text))
         if span is None:
             continue
         found.append(Mention("instrument", span[0], span[1], kind, kind, named=False, confidence=0.5,
-                             reason=f"the verb {tok.text!r} with its subject (parser)"))
+                             reason=f"the verb {verb.text!r} with its subject (parser)"))
     return found
-

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 from functools import cache
 
-from partnergraph.graph.ingest.dates import find_dates
+from partnergraph.graph.ingest.dates import FoundDate, find_dates
 from partnergraph.graph.ingest.lexicon import Lexicon, cue_table, match_phrases
 from partnergraph.graph.ingest.rules import get_rules
 from partnergraph.graph.ingest.text import Sentence
 
-from partnergraph.graph.ingest.parse import parse, refine_actors, verb_events
+from partnergraph.graph.ingest.parse import Parse, parse, refine_actors, verb_events
 from partnergraph.graph.ingest import vi_parse
 from partnergraph.graph.ingest.kinds import EVENT_KINDS
 from partnergraph.graph.ingest.layers import enabled
@@ -86,9 +86,11 @@ def _tables(lang: str) -> dict:
     }
 
 
-def recognise(sentence: Sentence, lex: Lexicon, lang: str, year: int | None = None, doc=None) -> Found:
-    """Every mention in the sentence (see the module example); ``doc``: its spaCy Doc when already parsed
-    (parse.parsed, in batches), else it is parsed here when the parser layer is on."""
+def recognise(sentence: Sentence, lex: Lexicon, lang: str, year: int | None = None, doc: Parse | None = None,
+              dates: list[FoundDate] | None = None) -> Found:
+    """Every mention in the sentence (see the module example). ``doc``: its Parse when already parsed
+    (parse.parsed, in batches), else it is parsed here when the parser layer is on; ``dates``: its
+    dates when already found (workers.analyses), else they are found here."""
     tables = _tables(lang)
     toks = sentence.tokens
     taken: list[Mention] = []
@@ -124,7 +126,7 @@ def recognise(sentence: Sentence, lex: Lexicon, lang: str, year: int | None = No
         actors=actors,
         instruments=instruments,
         places=[m for m in taken if m.family == "place"],
-        dates=[(_token_at(sentence, d.start), d) for d in find_dates(sentence.text, lang, year)],
+        dates=[(_token_at(sentence, d.start), d) for d in (find_dates(sentence.text, lang, year) if dates is None else dates)],
         statuses=statuses,
         domains=[(i, v) for i, _, v in lower(tables["domains"])],
         relation_cues=[(i, j, v) for i, j, v in lower(tables["relations"])

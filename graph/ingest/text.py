@@ -18,6 +18,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Iterator
 
 import pysbd
 
@@ -146,16 +147,20 @@ def _segmenter():
 
 
 def sentences(article: Article) -> list[Sentence]:
-    """The body's sentences (each paragraph line split by pysbd), with tokens.
+    """The body's sentences (each paragraph line split by pysbd), with tokens (see iter_sentences)."""
+    return list(iter_sentences(article))
+
+
+def iter_sentences(article: Article) -> Iterator[Sentence]:
+    """The body's sentences (each paragraph line split by pysbd), with tokens, as they are split.
 
     A quotation of several sentences is split into them (pysbd keeps it whole); the
     words before it ("X said:") become a sentence of their own, marked ``lead_in``.
 
     >>> art = parse_article('She said: "We met. We agreed." Then she left.', lang="en")
-    >>> [(s.text, s.quoted, s.lead_in) for s in sentences(art)]
+    >>> [(s.text, s.quoted, s.lead_in) for s in iter_sentences(art)]
     [('She said:', False, True), ('We met.', True, False), ('We agreed.', True, False), ('Then she left.', False, False)]
     """
-    result: list[Sentence] = []
     body, base = article.body, article.body_start
     offset = 0
     for number, line in enumerate(body.splitlines(keepends=True), 1):
@@ -167,10 +172,9 @@ def sentences(article: Article) -> list[Sentence]:
                     stripped = raw.strip()
                     if stripped:
                         s = base + offset + a + lead
-                        result.append(Sentence(s, s + len(stripped), stripped, tokenize(stripped, s),
-                                               quoted=role == "quoted", lead_in=role == "lead_in"))
+                        yield Sentence(s, s + len(stripped), stripped, tokenize(stripped, s),
+                                       quoted=role == "quoted", lead_in=role == "lead_in")
         offset += len(line)
-    return result
 
 
 _OPEN_QUOTE = re.compile(r'(?:^|(?<=[\s:(]))["“«]')

@@ -179,7 +179,7 @@ def match_phrases(tokens: list[Token], table: dict[tuple, object], attr: str = "
 
 
 # The key lengths of each table (longest first) and the words its keys begin with. Worked out once per
-# table, not on every call (they were 7% of ingest's CPU): a table is only read once built; one of another
+# table, not on every call (a few per cent of ingest's CPU): a table is only read once built; one of another
 # size is worked out again.
 _SHAPES: dict[int, tuple[dict, int, list[int], frozenset]] = {}
 

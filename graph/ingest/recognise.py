@@ -90,7 +90,7 @@ def recognise(sentence: Sentence, lex: Lexicon, lang: str, year: int | None = No
               dates: list[FoundDate] | None = None) -> Found:
     """Every mention in the sentence (see the module example). ``doc``: its Parse when already parsed
     (parse.parsed, in batches), else it is parsed here when the parser layer is on; ``dates``: its
-    dates when already found (workers.analyses), else they are found here."""
+    dates when already found (workers.analysed), else they are found here."""
     tables = _tables(lang)
     toks = sentence.tokens
     taken: list[Mention] = []

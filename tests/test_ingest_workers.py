@@ -128,13 +128,16 @@ def test_cli_refuses_jobs_below_one(tmp_path):
 @pytest.mark.timeout(120)
 def test_ctrl_c_stops_the_workers_quietly(tmp_path):
     article = tmp_path / "long.txt"
-    article.write_text("\n".join(SENTENCES * 12), "utf-8")
+    article.write_text("\n".join(SENTENCES * 40), "utf-8")  # about 1.7 MB: a minute's work or more
     assert article.stat().st_size >= workers.PARALLEL_FROM  # long enough for workers
     proc = subprocess.Popen([sys.executable, "-m", "partnergraph.cli.main", "ingest", str(article), "--jobs", "2",
                              "-o", str(tmp_path / "c.yaml")], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, start_new_session=True)
-    time.sleep(8)  # start-up, then the workers are at work
-    assert proc.poll() is None, proc.communicate()
+    deadline = time.monotonic() + 60
+    while not _children(proc.pid) and time.monotonic() < deadline:  # wait for the workers to start
+        time.sleep(0.2)
+    time.sleep(1)
+    assert proc.poll() is None and _children(proc.pid), "the workers never started"
     os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C reaches the whole process group
     started = time.monotonic()
     _, err = proc.communicate(timeout=30)
@@ -142,3 +145,7 @@ def test_ctrl_c_stops_the_workers_quietly(tmp_path):
     assert proc.returncode != 0 and "Traceback" not in err and not (tmp_path / "c.yaml").exists()
     leftover = subprocess.run(["pgrep", "-g", str(proc.pid)], capture_output=True, text=True).stdout.split()
     assert leftover == []
+
+
+def _children(pid: int) -> list[str]:
+    return subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
